@@ -1,0 +1,47 @@
+# HealthID VN — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR := .demo
+
+.PHONY: help demo test check lint format typecheck clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+demo: $(STAMP) ## Set up, initialise a local registry in .demo/, issue and verify a few IDs
+	@mkdir -p $(DEMO_DIR)
+	@cd $(DEMO_DIR) && ../$(BIN)/healthid init
+	@cd $(DEMO_DIR) && ../scripts/demo.sh ../$(BIN)/healthid
+
+test: $(STAMP) ## Run the whole test suite (PostgreSQL too when HEALTHID_TEST_POSTGRES_URL is set)
+	@# pytest exits 5 when it collects nothing; that is not a failure of the code.
+	@$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+check: lint typecheck ## Lint, type-check and check the layering contracts
+	$(BIN)/lint-imports
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP) ## mypy --strict
+	$(BIN)/mypy
+
+format: $(STAMP) ## Rewrite the code in the project's format
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+clean: ## Remove the venv, the demo registry and caches
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis
