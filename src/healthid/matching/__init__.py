@@ -1,0 +1,1 @@
+"""Match policy: normalisation, blocking keys, scoring and decisions ."""
