@@ -1,0 +1,1 @@
+"""Implementations of the service ports: SQLAlchemy store, crypto, key ring, data files."""

@@ -1,0 +1,209 @@
+"""Repositories: domain objects in, encrypted rows out, and back."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from healthid.adapters.crypto import BlindIndex, FieldCipher
+from healthid.adapters.tables import HealthIdRow, IdentifierRow, PersonRow
+from healthid.domain.birth_date import parse_birth_date
+from healthid.domain.identifiers import Identifier, IdentifierSystem
+from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
+from healthid.domain.person import Demographics, Person
+from healthid.domain.sex import Sex
+
+_PERSON_FIELDS = ("full_name", "birth_date", "birthplace", "address", "phone")
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands timestamps back naive; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class Sealer:
+    """Encryption and blind indexing with the row-binding conventions of this store."""
+
+    def __init__(self, cipher: FieldCipher, index: BlindIndex) -> None:
+        self.cipher = cipher
+        self.index = index
+
+    def seal(self, table: str, row_id: str, column: str, value: str) -> bytes:
+        return self.cipher.encrypt(value, aad=f"{table}/{row_id}/{column}")
+
+    def seal_optional(
+        self, table: str, row_id: str, column: str, value: str | None
+    ) -> bytes | None:
+        return None if value is None else self.seal(table, row_id, column, value)
+
+    def open(self, table: str, row_id: str, column: str, blob: bytes) -> str:
+        return self.cipher.decrypt(blob, aad=f"{table}/{row_id}/{column}")
+
+    def open_optional(self, table: str, row_id: str, column: str, blob: bytes | None) -> str | None:
+        return None if blob is None else self.open(table, row_id, column, blob)
+
+    def identifier_index(self, system: str, scope: str, value: str) -> str:
+        return self.index(f"identifier/{system}/{scope}", value)
+
+
+class SqlPersonRepository:
+    def __init__(self, session: Session, sealer: Sealer) -> None:
+        self._session = session
+        self._sealer = sealer
+
+    def add(self, person: Person) -> None:
+        row = PersonRow(id=person.id, created_at=person.created_at)
+        self._fill(row, person)
+        self._session.add(row)
+        # No ORM relationships here, so order the inserts by hand: person first.
+        self._session.flush()
+        for identifier in person.identifiers:
+            self.add_identifier(person.id, identifier)
+
+    def update(self, person: Person) -> None:
+        row = self._session.get(PersonRow, person.id)
+        if row is None:
+            raise LookupError("person row vanished inside its transaction")
+        self._fill(row, person)
+
+    def _fill(self, row: PersonRow, person: Person) -> None:
+        d, seal = person.demographics, self._sealer.seal_optional
+        row.sex = str(d.sex)
+        row.full_name_ct = self._sealer.seal("persons", person.id, "full_name", d.full_name)
+        row.birth_date_ct = self._sealer.seal(
+            "persons", person.id, "birth_date", d.birth_date.compact()
+        )
+        row.birthplace_ct = seal("persons", person.id, "birthplace", d.birthplace)
+        row.address_ct = seal("persons", person.id, "address", d.address)
+        row.phone_ct = seal("persons", person.id, "phone", d.phone)
+        row.updated_at = person.updated_at
+
+    def add_identifier(self, person_id: str, identifier: Identifier) -> None:
+        row_id = uuid.uuid4().hex
+        self._session.add(
+            IdentifierRow(
+                id=row_id,
+                person_id=person_id,
+                system=str(identifier.system),
+                scope=identifier.scope,
+                value_index=self._sealer.identifier_index(
+                    identifier.system, identifier.scope, identifier.value
+                ),
+                value_ct=self._sealer.seal("identifiers", row_id, "value", identifier.value),
+                created_at=datetime.now(UTC),
+            )
+        )
+        # Flush now so a clash with another person's identifier surfaces here.
+        self._session.flush()
+
+    def get(self, person_id: str) -> Person | None:
+        row = self._session.get(PersonRow, person_id)
+        return None if row is None else self._to_person(row)
+
+    def find_by_identifier(self, identifier: Identifier) -> Person | None:
+        index = self._sealer.identifier_index(identifier.system, identifier.scope, identifier.value)
+        person_id = self._session.scalar(
+            select(IdentifierRow.person_id).where(
+                IdentifierRow.system == str(identifier.system),
+                IdentifierRow.scope == identifier.scope,
+                IdentifierRow.value_index == index,
+            )
+        )
+        return None if person_id is None else self.get(person_id)
+
+    def iter_all(self) -> Iterator[Person]:
+        for row in self._session.scalars(select(PersonRow).order_by(PersonRow.id)):
+            yield self._to_person(row)
+
+    def _to_person(self, row: PersonRow) -> Person:
+        fields = {
+            name: self._sealer.open_optional("persons", row.id, name, getattr(row, f"{name}_ct"))
+            for name in _PERSON_FIELDS
+        }
+        demographics = Demographics(
+            full_name=fields["full_name"] or "",
+            birth_date=parse_birth_date(fields["birth_date"] or ""),
+            sex=Sex(row.sex),
+            birthplace=fields["birthplace"],
+            address=fields["address"],
+            phone=fields["phone"],
+        )
+        identifier_rows = self._session.scalars(
+            select(IdentifierRow)
+            .where(IdentifierRow.person_id == row.id)
+            .order_by(IdentifierRow.created_at, IdentifierRow.id)
+        )
+        identifiers = [
+            Identifier(
+                IdentifierSystem(i.system),
+                self._sealer.open("identifiers", i.id, "value", i.value_ct),
+                i.scope,
+            )
+            for i in identifier_rows
+        ]
+        return Person(
+            id=row.id,
+            demographics=demographics,
+            created_at=_utc(row.created_at),
+            updated_at=_utc(row.updated_at),
+            identifiers=identifiers,
+        )
+
+
+class SqlHealthIdRepository:
+    def __init__(self, session: Session, sealer: Sealer) -> None:
+        self._session = session
+        self._sealer = sealer
+
+    def _si_index(self, si_number: str) -> str:
+        return self._sealer.identifier_index(IdentifierSystem.SI, "", si_number)
+
+    def add(self, issued: IssuedHealthId) -> None:
+        self._session.add(
+            HealthIdRow(
+                id=issued.id,
+                person_id=issued.person_id,
+                si_index=self._si_index(issued.si_number),
+                canonical_ct=self._sealer.seal(
+                    "health_ids", issued.id, "canonical", issued.canonical
+                ),
+                key_version=issued.key_version,
+                status=str(issued.status),
+                replaced_by=issued.replaced_by,
+                issued_at=issued.issued_at,
+            )
+        )
+        self._session.flush()
+
+    def get_by_si(self, si_number: str) -> IssuedHealthId | None:
+        row = self._session.scalar(
+            select(HealthIdRow).where(HealthIdRow.si_index == self._si_index(si_number))
+        )
+        return None if row is None else self._to_issued(row)
+
+    def for_person(self, person_id: str) -> list[IssuedHealthId]:
+        rows = self._session.scalars(
+            select(HealthIdRow)
+            .where(HealthIdRow.person_id == person_id)
+            .order_by(HealthIdRow.issued_at)
+        )
+        return [self._to_issued(row) for row in rows]
+
+    def _to_issued(self, row: HealthIdRow) -> IssuedHealthId:
+        canonical = self._sealer.open("health_ids", row.id, "canonical", row.canonical_ct)
+        # The canonical string starts "HID1|<SI number>|": the SI number needs no column.
+        si_number = canonical.split("|")[1]
+        return IssuedHealthId(
+            id=row.id,
+            person_id=row.person_id,
+            si_number=si_number,
+            canonical=canonical,
+            key_version=row.key_version,
+            status=HealthIdStatus(row.status),
+            issued_at=_utc(row.issued_at),
+            replaced_by=row.replaced_by,
+        )

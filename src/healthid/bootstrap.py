@@ -1,0 +1,97 @@
+"""The one place that wires adapters into services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from healthid.adapters.admin_units import PackagedAdminUnits
+from healthid.adapters.crypto import BlindIndex, FieldCipher
+from healthid.adapters.database import holds_persons, make_engine, migrate
+from healthid.adapters.keyring_file import FileKeyRing, KeyRingError
+from healthid.adapters.repositories import Sealer
+from healthid.adapters.unit_of_work import SqlAlchemyUnitOfWork
+from healthid.config import Settings, load_settings
+from healthid.services.ports import UnitOfWork
+
+__all__ = ["KeyRingError", "Registry", "SystemClock", "build", "init_registry"]
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass
+class Registry:
+    """Everything a service call needs, wired for one configuration."""
+
+    settings: Settings
+    engine: Engine
+    keys: FileKeyRing
+    places: PackagedAdminUnits = field(default_factory=PackagedAdminUnits)
+    clock: SystemClock = field(default_factory=SystemClock)
+
+    @cached_property
+    def _sealer(self) -> Sealer:
+        data_keys, current = self.keys.data_keys()
+        return Sealer(FieldCipher(data_keys, current), BlindIndex(self.keys.index_key()))
+
+    @cached_property
+    def _sessions(self) -> sessionmaker[Session]:
+        return sessionmaker(self.engine, expire_on_commit=False)
+
+    def uow(self) -> UnitOfWork:
+        return SqlAlchemyUnitOfWork(self._sessions, self._sealer)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def reload_keys(self) -> None:
+        """Pick up a rotated key ring (new writes use the new versions)."""
+        self.keys = FileKeyRing.load(self.keys.path)
+        self.__dict__.pop("_sealer", None)
+
+
+def build(settings: Settings | None = None) -> Registry:
+    """A registry on an initialised database and key ring."""
+    settings = settings or load_settings()
+    return Registry(
+        settings=settings,
+        engine=make_engine(settings.database_url),
+        keys=FileKeyRing.load(settings.keyring_path),
+    )
+
+
+def init_registry(settings: Settings | None = None) -> tuple[Registry, bool]:
+    """Create or migrate the schema and the key ring; safe to run twice.
+
+    Returns the registry and whether a new key ring was written.
+    """
+    settings = settings or load_settings()
+    path = settings.keyring_path
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    created = not path.exists()
+    if created and holds_persons(engine):
+        # A new key ring would make every stored field unreadable: the old one is lost
+        # or HEALTHID_KEYS points to the wrong place. Refuse rather than carry on.
+        engine.dispose()
+        raise KeyRingError(
+            f"the database already holds persons but there is no key ring at {path}: "
+            "restore it from backup or set HEALTHID_KEYS"
+        )
+    keys = FileKeyRing.create(path) if created else FileKeyRing.load(path)
+    return Registry(settings=settings, engine=engine, keys=keys), created

@@ -1,0 +1,34 @@
+"""Settings from the environment (``HEALTHID_*``), built on demand, never at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+DEFAULT_DATABASE_URL = "sqlite:///healthid.db"
+KEYRING_NAME = "healthid-keys.json"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HEALTHID_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    keys: Path | None = None
+    language: str = "vi"
+
+    @property
+    def keyring_path(self) -> Path:
+        """``HEALTHID_KEYS``, or a key-ring file beside the SQLite database file."""
+        if self.keys is not None:
+            return self.keys
+        url = make_url(self.database_url)
+        database = url.database
+        if url.get_backend_name() == "sqlite" and database and database != ":memory:":
+            return Path(database).resolve().parent / KEYRING_NAME
+        return Path.cwd() / KEYRING_NAME
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]  # pydantic validates the overrides

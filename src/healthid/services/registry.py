@@ -1,0 +1,280 @@
+"""Establishing, verifying, finding and correcting persons and their Health IDs."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from healthid.domain.errors import ConflictError, NotFoundError
+from healthid.domain.health_id import HealthId, canonical_string
+from healthid.domain.identifiers import (
+    Identifier,
+    IdentifierSystem,
+    check_bhyt_matches_si,
+    check_personal_id_matches,
+    parse_bhyt_card,
+    parse_identifier,
+    parse_personal_id,
+    parse_si_number,
+)
+from healthid.domain.issuance import HealthIdStatus, IssuedHealthId, Verification
+from healthid.domain.person import Demographics, Person, parse_demographics
+from healthid.services.ports import AdminUnits, Clock, KeyRing, UniquenessError, UnitOfWork
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+@dataclass(frozen=True)
+class Established:
+    """The outcome of establishing: the person, their full Health ID, and whether it is new."""
+
+    person_id: str
+    health_id: HealthId
+    created: bool
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A person as the registry shows them: the Health ID masked."""
+
+    person: Person
+    masked_health_id: str | None
+    health_id_status: HealthIdStatus | None
+
+
+def _birthplace_key(places: AdminUnits, birthplace: str | None) -> str:
+    """The stable birthplace form hashed into the ID: today's province code when known."""
+    if not birthplace:
+        return ""
+    province = places.resolve_birthplace(birthplace)
+    return f"P{province.code}" if province else birthplace
+
+
+def _check_consistency(
+    demographics: Demographics, si_number: str, cccd: str | None, bhyt_card: str | None
+) -> list[Identifier]:
+    """Validate the person's identifiers against each other and their demographics."""
+    identifiers = [Identifier(IdentifierSystem.SI, si_number)]
+    if cccd:
+        pid = parse_personal_id(cccd)
+        check_personal_id_matches(
+            pid, sex=demographics.sex, birth_year=demographics.birth_date.year
+        )
+        identifiers.append(parse_identifier(IdentifierSystem.CCCD, cccd))
+    if bhyt_card:
+        check_bhyt_matches_si(parse_bhyt_card(bhyt_card), si_number)
+        identifiers.append(parse_identifier(IdentifierSystem.BHYT, bhyt_card))
+    return identifiers
+
+
+def establish_health_id(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    keys: KeyRing,
+    places: AdminUnits,
+    clock: Clock,
+    si_number: str,
+    full_name: str,
+    birth_date: str,
+    sex: str,
+    birthplace: str | None = None,
+    cccd: str | None = None,
+    bhyt_card: str | None = None,
+    address: str | None = None,
+    phone: str | None = None,
+) -> Established:
+    """Establish the Health ID for an SI number (Điều 5), or return the one it already has.
+
+    The same SI number never gets a second ID: the database's unique index decides
+    a race, and the loser returns the winner's ID.
+    """
+    si = parse_si_number(si_number)
+    demographics = parse_demographics(
+        full_name=full_name,
+        birth_date=birth_date,
+        sex=sex,
+        birthplace=birthplace,
+        address=address,
+        phone=phone,
+        today=clock.now().date(),
+    )
+    identifiers = _check_consistency(demographics, si, cccd, bhyt_card)
+    existing = _existing(uow_factory, keys, si)
+    if existing is not None:
+        return existing
+    canonical = canonical_string(
+        si_number=si,
+        full_name=demographics.full_name,
+        birth_year=demographics.birth_date.year,
+        sex=demographics.sex,
+        birthplace=_birthplace_key(places, demographics.birthplace),
+    )
+    version, key = keys.issuing_key()
+    try:
+        with uow_factory() as uow:
+            person = _person_for(uow, demographics, identifiers, clock)
+            issued = IssuedHealthId(
+                id=uuid.uuid4().hex,
+                person_id=person.id,
+                si_number=si,
+                canonical=canonical,
+                key_version=version,
+                status=HealthIdStatus.ACTIVE,
+                issued_at=clock.now(),
+            )
+            uow.health_ids.add(issued)
+            uow.commit()
+    except UniquenessError:
+        # Another request established this SI number (or claimed one of these
+        # identifiers) first: answer with what it committed.
+        existing = _existing(uow_factory, keys, si)
+        if existing is None:
+            raise ConflictError(
+                "cccd",
+                "belongs_to_another_person",
+                "this identifier already belongs to another person",
+                "mã định danh này đã thuộc về một người khác",
+            ) from None
+        return existing
+    return Established(person.id, issued.full(key), created=True)
+
+
+def _existing(uow_factory: UnitOfWorkFactory, keys: KeyRing, si: str) -> Established | None:
+    with uow_factory() as uow:
+        issued = uow.health_ids.get_by_si(si)
+    if issued is None:
+        return None
+    _, key = keys.issuing_key(issued.key_version)
+    return Established(issued.person_id, issued.full(key), created=False)
+
+
+def _person_for(
+    uow: UnitOfWork, demographics: Demographics, identifiers: list[Identifier], clock: Clock
+) -> Person:
+    """The person to attach a new ID to: one already known by CCCD, or a new one."""
+    now = clock.now()
+    for identifier in identifiers[1:]:
+        owner = uow.persons.find_by_identifier(identifier)
+        if owner is None:
+            continue
+        owner_si = owner.identifier(IdentifierSystem.SI)
+        if owner_si is not None and owner_si.value == identifiers[0].value:
+            # A concurrent request established this very person a moment ago.
+            raise UniquenessError("established concurrently")
+        if owner_si is not None:
+            raise ConflictError(
+                str(identifier.system),
+                "belongs_to_another_person",
+                "this identifier already belongs to a person with another SI number",
+                "mã định danh này đã thuộc về một người có mã số BHXH khác",
+            )
+        # A person first known by CCCD alone: their ID is established now the
+        # SI number is known (NĐ 102/2025); their recorded data is corrected.
+        known = {(i.system, i.scope, i.value) for i in owner.identifiers}
+        for new in identifiers:
+            if (new.system, new.scope, new.value) not in known:
+                uow.persons.add_identifier(owner.id, new)
+        uow.persons.update(owner.corrected(demographics, now))
+        return owner
+    person = Person(
+        id=uuid.uuid4().hex,
+        demographics=demographics,
+        created_at=now,
+        updated_at=now,
+        identifiers=identifiers,
+    )
+    uow.persons.add(person)
+    return person
+
+
+# Verification must take as long for an unknown SI number as for a known one.
+_DECOY_KEY = secrets.token_bytes(32)
+
+
+def verify_health_id(
+    *, uow_factory: UnitOfWorkFactory, keys: KeyRing, health_id: str
+) -> Verification:
+    """Valid, invalid, revoked or replaced — never demographics (Điều 3.8)."""
+    candidate = HealthId.parse(health_id)
+    with uow_factory() as uow:
+        issued = uow.health_ids.get_by_si(candidate.si_number)
+    if issued is None:
+        candidate.matches(_DECOY_KEY, candidate.si_number)
+        return Verification.INVALID
+    _, key = keys.issuing_key(issued.key_version)
+    if not candidate.matches(key, issued.canonical):
+        return Verification.INVALID
+    return issued.verification()
+
+
+def lookup(
+    *, uow_factory: UnitOfWorkFactory, system: str, value: str, scope: str = ""
+) -> PersonView:
+    """Find a person by SI number, CCCD, BHYT card or facility MRN."""
+    identifier = parse_identifier(system, value, scope)
+    with uow_factory() as uow:
+        person = uow.persons.find_by_identifier(identifier)
+        if person is None and identifier.system == IdentifierSystem.BHYT:
+            # A card issued after registration still names the person's SI number.
+            si = parse_bhyt_card(identifier.value).si_number
+            person = uow.persons.find_by_identifier(Identifier(IdentifierSystem.SI, si))
+        if person is None:
+            raise NotFoundError("person")
+        issued = _current_id(uow, person.id)
+    return PersonView(
+        person=person,
+        masked_health_id=issued.masked if issued else None,
+        health_id_status=issued.status if issued else None,
+    )
+
+
+def _current_id(uow: UnitOfWork, person_id: str) -> IssuedHealthId | None:
+    ids = uow.health_ids.for_person(person_id)
+    active = [i for i in ids if i.status == HealthIdStatus.ACTIVE]
+    chosen = active or ids
+    return chosen[0] if chosen else None
+
+
+def correct_demographics(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    person_id: str,
+    full_name: str | None = None,
+    birth_date: str | None = None,
+    sex: str | None = None,
+    birthplace: str | None = None,
+    address: str | None = None,
+    phone: str | None = None,
+) -> Person:
+    """Correct a person's recorded data. Their Health ID does not change (it is lifelong)."""
+    with uow_factory() as uow:
+        person = uow.persons.get(person_id)
+        if person is None:
+            raise NotFoundError("person")
+        old = person.demographics
+        new = parse_demographics(
+            full_name=full_name if full_name is not None else old.full_name,
+            birth_date=birth_date if birth_date is not None else old.birth_date.compact(),
+            sex=sex if sex is not None else str(old.sex),
+            birthplace=birthplace if birthplace is not None else old.birthplace,
+            address=address if address is not None else old.address,
+            phone=phone if phone is not None else old.phone,
+            today=clock.now().date(),
+        )
+        cccd = person.identifier(IdentifierSystem.CCCD)
+        if cccd is not None:
+            check_personal_id_matches(
+                parse_personal_id(cccd.value), sex=new.sex, birth_year=new.birth_date.year
+            )
+        corrected = person.corrected(new, clock.now())
+        uow.persons.update(corrected)
+        uow.commit()
+    return corrected
+
+
+def rotate_keys(*, keys: KeyRing) -> dict[str, int]:
+    """Start new versions of the issuing, data and signing keys; old IDs stay valid."""
+    return keys.rotate()

@@ -1,0 +1,210 @@
+"""The registry store on SQLite and PostgreSQL: persistence, encryption at rest, uniqueness."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from healthid import bootstrap
+from healthid.domain.errors import ConflictError
+from healthid.domain.issuance import Verification
+from healthid.services import registry as services
+
+PEOPLE = [
+    {
+        "si_number": "0123456789",
+        "full_name": "Nguyễn Văn Quỳnh",
+        "birth_date": "1990-05-01",
+        "sex": "male",
+        "birthplace": "Hà Nội",
+        "cccd": "001090012345",
+        "bhyt_card": "DN4010123456789",
+        "address": "12 Phố Huế, Hai Bà Trưng",
+        "phone": "0912345678",
+    },
+    {
+        "si_number": "7912345678",
+        "full_name": "Trần Thị Thuỷ Tiên",
+        "birth_date": "19650000",
+        "sex": "female",
+        "birthplace": "Long An",
+        "cccd": "080165004321",
+        "address": "Ấp Bình Hoà, Tân An",
+        "phone": "+84987654321",
+    },
+    {
+        "si_number": "3112345670",
+        "full_name": "Lê Hoàng Khải",
+        "birth_date": "200311",
+        "sex": "male",
+        "cccd": "031203000123",
+    },
+]
+
+
+def establish(registry: bootstrap.Registry, **person: str) -> services.Established:
+    return services.establish_health_id(
+        uow_factory=registry.uow,
+        keys=registry.keys,
+        places=registry.places,
+        clock=registry.clock,
+        **person,
+    )
+
+
+def test_init_is_safe_to_run_twice(registry: bootstrap.Registry) -> None:
+    first = establish(registry, **PEOPLE[0])
+    again, created = bootstrap.init_registry(registry.settings)
+    try:
+        assert not created
+        view = services.lookup(uow_factory=again.uow, system="si", value="0123456789")
+        assert view.person.id == first.person_id
+    finally:
+        again.engine.dispose()
+
+
+def test_persons_round_trip_through_the_store(registry: bootstrap.Registry) -> None:
+    ids = [establish(registry, **p) for p in PEOPLE]
+    for person, result in zip(PEOPLE, ids, strict=True):
+        view = services.lookup(uow_factory=registry.uow, system="si", value=person["si_number"])
+        d = view.person.demographics
+        assert d.full_name == person["full_name"]
+        assert d.birth_date.compact().startswith(person["birth_date"].replace("-", "")[:4])
+        assert view.masked_health_id == f"{person['si_number']}.**********"
+        assert (
+            services.verify_health_id(
+                uow_factory=registry.uow, keys=registry.keys, health_id=str(result.health_id)
+            )
+            == Verification.VALID
+        )
+    by_cccd = services.lookup(uow_factory=registry.uow, system="cccd", value="080165004321")
+    assert by_cccd.person.demographics.phone == "0987654321"
+
+
+def test_rotating_keys_keeps_old_ids_valid_and_old_rows_readable(
+    registry: bootstrap.Registry,
+) -> None:
+    old = establish(registry, **PEOPLE[0])
+    services.rotate_keys(keys=registry.keys)
+    registry.reload_keys()
+    new = establish(registry, **PEOPLE[1])
+    for result in (old, new):
+        assert (
+            services.verify_health_id(
+                uow_factory=registry.uow, keys=registry.keys, health_id=str(result.health_id)
+            )
+            == Verification.VALID
+        )
+    view = services.lookup(uow_factory=registry.uow, system="si", value="0123456789")
+    assert view.person.demographics.full_name == "Nguyễn Văn Quỳnh"
+
+
+def test_health_ids_cannot_be_deleted(registry: bootstrap.Registry) -> None:
+    establish(registry, **PEOPLE[0])
+    with (
+        pytest.raises(sa.exc.DatabaseError, match="never deleted"),
+        registry.engine.begin() as conn,
+    ):
+        conn.execute(sa.text("DELETE FROM health_ids"))
+    with registry.engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM health_ids")) == 1
+
+
+def test_a_failed_establishment_writes_nothing(registry: bootstrap.Registry) -> None:
+    establish(registry, **PEOPLE[0])
+    clash = {**PEOPLE[2], "cccd": PEOPLE[0]["cccd"], "birth_date": "1990", "sex": "male"}
+    with pytest.raises(ConflictError):
+        establish(registry, **clash)
+    with registry.engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM persons")) == 1
+        assert conn.scalar(sa.text("SELECT count(*) FROM identifiers")) == 3
+
+
+def test_concurrent_establishment_of_one_si_number_yields_exactly_one_id(
+    registry: bootstrap.Registry,
+) -> None:
+    threads = 50
+    barrier = threading.Barrier(threads)
+
+    def attempt(_: int) -> services.Established:
+        barrier.wait()
+        return establish(registry, **PEOPLE[0])
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        results = list(pool.map(attempt, range(threads)))
+    assert len({str(r.health_id) for r in results}) == 1
+    assert len({r.person_id for r in results}) == 1
+    assert sum(r.created for r in results) == 1
+    with registry.engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM health_ids")) == 1
+        assert conn.scalar(sa.text("SELECT count(*) FROM persons")) == 1
+
+
+def _raw_dump(registry: bootstrap.Registry, tmp_path: Path) -> bytes:
+    url = make_url(registry.settings.database_url)
+    registry.engine.dispose()  # checkpoints SQLite's WAL into the file
+    if url.get_backend_name() == "sqlite":
+        assert url.database is not None
+        files = [Path(url.database), *Path(url.database).parent.glob("*.db-wal")]
+        return b"".join(f.read_bytes() for f in files if f.exists())
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        pytest.fail("pg_dump is needed for the PostgreSQL dump test")
+    options = dict(url.query).get("options", "")
+    schema = str(options).removeprefix("-csearch_path=")
+    out = subprocess.run(  # noqa: S603 - fixed argv from the test's own URL, no shell
+        [
+            pg_dump,
+            "-h",
+            url.host or "127.0.0.1",
+            "-p",
+            str(url.port or 5432),
+            "-U",
+            url.username or "postgres",
+            "-n",
+            schema,
+            "--inserts",
+            url.database or "test",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return out.stdout
+
+
+def test_a_raw_dump_contains_no_name_cccd_si_number_address_or_phone(
+    registry: bootstrap.Registry, tmp_path: Path
+) -> None:
+    for person in PEOPLE:
+        establish(registry, **person)
+    dump = _raw_dump(registry, tmp_path)
+    assert len(dump) > 1000
+    secrets: list[str] = []
+    for person in PEOPLE:
+        for field in ("full_name", "cccd", "si_number", "address", "phone", "bhyt_card"):
+            if person.get(field):
+                secrets.append(person[field])
+        secrets.extend(person["full_name"].split()[1:])  # middle and given names alone
+    for secret in secrets:
+        for form in {secret, secret.upper(), unicodedata.normalize("NFD", secret)}:
+            assert form.encode("utf-8") not in dump, (
+                f"plaintext personal data in dump ({len(form)} chars)"
+            )
+
+
+def test_init_refuses_a_new_key_ring_for_a_database_that_holds_persons(
+    registry: bootstrap.Registry,
+) -> None:
+    establish(registry, **PEOPLE[0])
+    registry.keys.path.unlink()
+    with pytest.raises(bootstrap.KeyRingError, match="restore it from backup"):
+        bootstrap.init_registry(registry.settings)
+    assert not registry.keys.path.exists()

@@ -1,0 +1,140 @@
+"""In-memory stand-ins for the ports, so service rules are tested without a database."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Self
+
+from healthid.domain.admin_units import CodeVersion, Province
+from healthid.domain.identifiers import Identifier
+from healthid.domain.issuance import IssuedHealthId
+from healthid.domain.person import Person
+from healthid.services.ports import UniquenessError
+
+
+@dataclass
+class Store:
+    """What the fake database holds between units of work."""
+
+    persons: dict[str, Person] = field(default_factory=dict)
+    owners: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    health_ids: dict[str, IssuedHealthId] = field(default_factory=dict)
+
+
+class FakePersons:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, person: Person) -> None:
+        self.store.persons[person.id] = copy.deepcopy(person)
+        for identifier in person.identifiers:
+            self._claim(person.id, identifier)
+
+    def _claim(self, person_id: str, identifier: Identifier) -> None:
+        key = (str(identifier.system), identifier.scope, identifier.value)
+        if key in self.store.owners:
+            raise UniquenessError("identifier")
+        self.store.owners[key] = person_id
+
+    def get(self, person_id: str) -> Person | None:
+        person = self.store.persons.get(person_id)
+        return copy.deepcopy(person) if person else None
+
+    def find_by_identifier(self, identifier: Identifier) -> Person | None:
+        owner = self.store.owners.get((str(identifier.system), identifier.scope, identifier.value))
+        return self.get(owner) if owner else None
+
+    def update(self, person: Person) -> None:
+        kept = self.store.persons[person.id].identifiers
+        self.store.persons[person.id] = copy.deepcopy(person)
+        self.store.persons[person.id].identifiers = kept
+
+    def add_identifier(self, person_id: str, identifier: Identifier) -> None:
+        self._claim(person_id, identifier)
+        self.store.persons[person_id].identifiers.append(identifier)
+
+    def iter_all(self) -> Iterator[Person]:
+        yield from (copy.deepcopy(p) for p in self.store.persons.values())
+
+
+class FakeHealthIds:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, issued: IssuedHealthId) -> None:
+        if issued.si_number in self.store.health_ids:
+            raise UniquenessError("health_id")
+        self.store.health_ids[issued.si_number] = copy.deepcopy(issued)
+
+    def get_by_si(self, si_number: str) -> IssuedHealthId | None:
+        return copy.deepcopy(self.store.health_ids.get(si_number))
+
+    def for_person(self, person_id: str) -> list[IssuedHealthId]:
+        return [i for i in self.store.health_ids.values() if i.person_id == person_id]
+
+
+class FakeUnitOfWork:
+    """Works on a copy of the store and publishes it only on commit."""
+
+    def __init__(self, store: Store) -> None:
+        self.shared = store
+        self.committed = False
+
+    def __enter__(self) -> Self:
+        self.working = copy.deepcopy(self.shared)
+        self.persons = FakePersons(self.working)
+        self.health_ids = FakeHealthIds(self.working)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        self.shared.__dict__.update(copy.deepcopy(self.working).__dict__)
+        self.committed = True
+
+    def rollback(self) -> None:
+        self.working = copy.deepcopy(self.shared)
+
+
+class FakeKeyRing:
+    def __init__(self) -> None:
+        self.keys = {1: b"issuing-key-1".ljust(32, b".")}
+
+    def issuing_key(self, version: int | None = None) -> tuple[int, bytes]:
+        chosen = max(self.keys) if version is None else version
+        return chosen, self.keys[chosen]
+
+    def versions(self) -> dict[str, int]:
+        return {"issuing": max(self.keys)}
+
+    def rotate(self) -> dict[str, int]:
+        new = max(self.keys) + 1
+        self.keys[new] = f"issuing-key-{new}".encode().ljust(32, b".")
+        return self.versions()
+
+
+class FakePlaces:
+    """Knows one birthplace: Hà Nội, province 01 since 2025."""
+
+    def resolve_birthplace(self, text: str) -> Province | None:
+        if text.strip().upper() in {"HÀ NỘI", "HA NOI"}:
+            return Province("01", "Hà Nội", CodeVersion.V2025)
+        return None
+
+
+class FixedClock:
+    def __init__(self, moment: datetime | None = None) -> None:
+        self.moment = moment or datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.moment
