@@ -1,0 +1,1 @@
+"""The ``healthid`` command line."""

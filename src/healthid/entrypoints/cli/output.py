@@ -1,0 +1,27 @@
+"""How the command line speaks: Rich to the terminal, errors in the operator's language."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from healthid.domain.errors import NotFoundError, RuleError
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+_NOT_FOUND_VI = {"person": "Không tìm thấy người này trong hệ thống"}
+
+
+def report_rule_error(exc: RuleError, language: str) -> None:
+    """Print a broken rule: the field, the rule, and the other language below it."""
+    other = "en" if language == "vi" else "vi"
+    label = "Lỗi" if language == "vi" else "Error"
+    err.print(f"[bold red]{label}[/] [bold]{exc.message(language)}[/]  [dim]({exc.rule})[/]")
+    err.print(f"[dim]{exc.message(other)}[/]")
+
+
+def report_not_found(exc: NotFoundError, language: str) -> None:
+    if language == "vi":
+        err.print(f"[bold red]{_NOT_FOUND_VI.get(exc.what, 'Không tìm thấy')}[/]")
+    else:
+        err.print(f"[bold red]{exc.what.capitalize()} not found[/]")
