@@ -7,17 +7,20 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from healthid.adapters.admin_units import PackagedAdminUnits
+from healthid.adapters.credentials import Argon2Hasher, JwtSigner
 from healthid.adapters.crypto import BlindIndex, FieldCipher
 from healthid.adapters.database import holds_persons, make_engine, migrate
 from healthid.adapters.keyring_file import FileKeyRing, KeyRingError
 from healthid.adapters.repositories import Sealer
 from healthid.adapters.unit_of_work import SqlAlchemyUnitOfWork
 from healthid.config import Settings, load_settings
-from healthid.services.ports import UnitOfWork
+from healthid.services.audit import Quotas
+from healthid.services.ports import Clock, PasswordHasher, TokenSigner, UnitOfWork
 
 __all__ = ["KeyRingError", "Registry", "SystemClock", "build", "init_registry"]
 
@@ -35,7 +38,19 @@ class Registry:
     engine: Engine
     keys: FileKeyRing
     places: PackagedAdminUnits = field(default_factory=PackagedAdminUnits)
-    clock: SystemClock = field(default_factory=SystemClock)
+    clock: Clock = field(default_factory=SystemClock)
+    hasher: PasswordHasher = field(default_factory=Argon2Hasher)
+
+    @property
+    def signer(self) -> TokenSigner:
+        return JwtSigner(self.keys.signing_key)
+
+    @property
+    def quotas(self) -> Quotas:
+        return Quotas(
+            per_user=self.settings.lookup_quota_per_user,
+            per_client=self.settings.lookup_quota_per_client,
+        )
 
     @cached_property
     def _sealer(self) -> Sealer:
@@ -58,6 +73,14 @@ class Registry:
     def close(self) -> None:
         """Release the database connections."""
         self.engine.dispose()
+
+    def database_ready(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
 
     def reload_keys(self) -> None:
         """Pick up a rotated key ring (new writes use the new versions)."""

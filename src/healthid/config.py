@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     keys: Path | None = None
     language: str = "vi"
+    lookup_quota_per_user: int = 300
+    lookup_quota_per_client: int = 3000
 
     @property
     def keyring_path(self) -> Path:

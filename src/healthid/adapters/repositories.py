@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from healthid.adapters.crypto import BlindIndex, FieldCipher
@@ -20,7 +20,7 @@ from healthid.domain.sex import Sex
 _PERSON_FIELDS = ("full_name", "birth_date", "birthplace", "address", "phone")
 
 
-def _utc(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     # SQLite hands timestamps back naive; they were written in UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -119,6 +119,26 @@ class SqlPersonRepository:
         for row in self._session.scalars(select(PersonRow).order_by(PersonRow.id)):
             yield self._to_person(row)
 
+    def with_scope(
+        self, system: str, scope: str, *, limit: int, offset: int
+    ) -> tuple[list[tuple[Person, str]], int]:
+        where = (IdentifierRow.system == system, IdentifierRow.scope == scope)
+        total = self._session.scalar(select(func.count()).select_from(IdentifierRow).where(*where))
+        rows = self._session.scalars(
+            select(IdentifierRow)
+            .where(*where)
+            .order_by(IdentifierRow.created_at, IdentifierRow.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        page = []
+        for row in rows:
+            person = self.get(row.person_id)
+            if person is not None:
+                value = self._sealer.open("identifiers", row.id, "value", row.value_ct)
+                page.append((person, value))
+        return page, int(total or 0)
+
     def _to_person(self, row: PersonRow) -> Person:
         fields = {
             name: self._sealer.open_optional("persons", row.id, name, getattr(row, f"{name}_ct"))
@@ -148,8 +168,8 @@ class SqlPersonRepository:
         return Person(
             id=row.id,
             demographics=demographics,
-            created_at=_utc(row.created_at),
-            updated_at=_utc(row.updated_at),
+            created_at=as_utc(row.created_at),
+            updated_at=as_utc(row.updated_at),
             identifiers=identifiers,
         )
 
@@ -204,6 +224,6 @@ class SqlHealthIdRepository:
             canonical=canonical,
             key_version=row.key_version,
             status=HealthIdStatus(row.status),
-            issued_at=_utc(row.issued_at),
+            issued_at=as_utc(row.issued_at),
             replaced_by=row.replaced_by,
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -78,3 +80,93 @@ class HealthIdRow(Base):
 
 
 Index("ix_health_ids_status", HealthIdRow.status)
+
+
+class FacilityRow(Base):
+    __tablename__ = "facilities"
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    province_code: Mapped[str] = mapped_column(String(2))
+    province_version: Mapped[str] = mapped_column(String(4), default="2025")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    facility_code: Mapped[str | None] = mapped_column(ForeignKey("facilities.code"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ApiClientRow(Base):
+    __tablename__ = "api_clients"
+
+    client_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facilities.code"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LoginFailureRow(Base):
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+Index("ix_login_failures_username_at", LoginFailureRow.username, LoginFailureRow.at)
+
+
+class RevokedTokenRow(Base):
+    __tablename__ = "revoked_tokens"
+
+    jti: Mapped[str] = mapped_column(String(32), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEventRow(Base):
+    """Append-only record of every access (Công văn 6827). Holds no personal data."""
+
+    __tablename__ = "audit_events"
+
+    # SQLite autoincrements only INTEGER PRIMARY KEY, hence the variant.
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    action: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str | None] = mapped_column(String(64))
+    facility_code: Mapped[str | None] = mapped_column(String(5))
+    client_id: Mapped[str | None] = mapped_column(String(40))
+    person_id: Mapped[str | None] = mapped_column(String(32))
+    purpose: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(String(200))
+
+
+Index("ix_audit_events_actor_at", AuditEventRow.actor, AuditEventRow.at)
+Index("ix_audit_events_person_id", AuditEventRow.person_id)
+Index("ix_audit_events_facility_at", AuditEventRow.facility_code, AuditEventRow.at)
+Index("ix_audit_events_at", AuditEventRow.at)
+
+
+class IssuanceRequestRow(Base):
+    __tablename__ = "issuance_requests"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    payload_ct: Mapped[bytes] = mapped_column(LargeBinary)  # SI number, demographics, CCCD
+    requested_by: Mapped[str] = mapped_column(String(64))
+    facility_code: Mapped[str | None] = mapped_column(String(5))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reason_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"))

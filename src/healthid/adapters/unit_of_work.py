@@ -8,8 +8,20 @@ from typing import Self
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from healthid.adapters.account_repositories import (
+    SqlAccountRepository,
+    SqlAuditRepository,
+    SqlIssuanceRequestRepository,
+)
 from healthid.adapters.repositories import Sealer, SqlHealthIdRepository, SqlPersonRepository
-from healthid.services.ports import HealthIdRepository, PersonRepository, UniquenessError
+from healthid.services.ports import (
+    AccountRepository,
+    AuditRepository,
+    HealthIdRepository,
+    IssuanceRequestRepository,
+    PersonRepository,
+    UniquenessError,
+)
 
 
 class SqlAlchemyUnitOfWork:
@@ -21,6 +33,11 @@ class SqlAlchemyUnitOfWork:
         self.session = self._session_factory()
         self.persons: PersonRepository = SqlPersonRepository(self.session, self._sealer)
         self.health_ids: HealthIdRepository = SqlHealthIdRepository(self.session, self._sealer)
+        self.accounts: AccountRepository = SqlAccountRepository(self.session)
+        self.audit: AuditRepository = SqlAuditRepository(self.session)
+        self.issuance_requests: IssuanceRequestRepository = SqlIssuanceRequestRepository(
+            self.session, self._sealer
+        )
         return self
 
     def __exit__(
@@ -32,14 +49,14 @@ class SqlAlchemyUnitOfWork:
         # Anything not committed explicitly is rolled back: nothing is half-written.
         self.rollback()
         self.session.close()
-        if isinstance(exc, IntegrityError) and _is_unique_violation(exc):
+        if isinstance(exc, IntegrityError) and is_unique_violation(exc):
             raise UniquenessError(type(exc.orig).__name__) from None
 
     def commit(self) -> None:
         try:
             self.session.commit()
         except IntegrityError as exc:
-            if not _is_unique_violation(exc):
+            if not is_unique_violation(exc):
                 raise
             raise UniquenessError(type(exc.orig).__name__) from None
 
@@ -47,7 +64,7 @@ class SqlAlchemyUnitOfWork:
         self.session.rollback()
 
 
-def _is_unique_violation(exc: IntegrityError) -> bool:
+def is_unique_violation(exc: IntegrityError) -> bool:
     # PostgreSQL says so with SQLSTATE 23505; SQLite only in its message.
     sqlstate = getattr(exc.orig, "sqlstate", None)
     return sqlstate == "23505" or "UNIQUE constraint failed" in str(exc.orig)

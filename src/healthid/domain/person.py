@@ -52,7 +52,7 @@ class Person:
         return replace(self, demographics=demographics, updated_at=at)
 
 
-def _display_text(raw: str, *, field: str, max_length: int = _MAX_TEXT) -> str:
+def display_text(raw: str, *, field: str, max_length: int = _MAX_TEXT) -> str:
     text = " ".join(unicodedata.normalize("NFC", raw).split())
     if not text:
         raise ValidationError(field, "empty", "must not be empty", "không được để trống")
@@ -99,10 +99,10 @@ def parse_demographics(
     """Validate raw administrative data; the first broken rule raises ``ValidationError``."""
     canonical_name(full_name)  # validates; the display form keeps the person's casing
     return Demographics(
-        full_name=_display_text(full_name, field="full_name", max_length=100),
+        full_name=display_text(full_name, field="full_name", max_length=100),
         birth_date=parse_birth_date(birth_date, today=today),
         sex=parse_sex(sex),
-        birthplace=_display_text(birthplace, field="birthplace") if birthplace else None,
-        address=_display_text(address, field="address") if address else None,
+        birthplace=display_text(birthplace, field="birthplace") if birthplace else None,
+        address=display_text(address, field="address") if address else None,
         phone=parse_phone(phone) if phone else None,
     )

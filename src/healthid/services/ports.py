@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from healthid.domain.accounts import ApiClient, Facility, User
 from healthid.domain.admin_units import Province
+from healthid.domain.audit import AuditEvent, AuditFilter
 from healthid.domain.identifiers import Identifier
 from healthid.domain.issuance import IssuedHealthId
+from healthid.domain.issuance_request import IssuanceRequest
 from healthid.domain.person import Person
 
 
@@ -30,6 +33,11 @@ class PersonRepository(Protocol):
 
     def iter_all(self) -> Iterator[Person]: ...
 
+    def with_scope(
+        self, system: str, scope: str, *, limit: int, offset: int
+    ) -> tuple[list[tuple[Person, str]], int]:
+        """Persons with an identifier of ``system`` in ``scope``, its value, and the total."""
+
 
 class HealthIdRepository(Protocol):
     def add(self, issued: IssuedHealthId) -> None: ...
@@ -39,11 +47,73 @@ class HealthIdRepository(Protocol):
     def for_person(self, person_id: str) -> list[IssuedHealthId]: ...
 
 
+class AccountRepository(Protocol):
+    def add_facility(self, facility: Facility) -> None: ...
+
+    def get_facility(self, code: str) -> Facility | None: ...
+
+    def list_facilities(self) -> list[Facility]: ...
+
+    def add_user(self, user: User) -> None: ...
+
+    def get_user(self, username: str) -> User | None: ...
+
+    def list_users(self, facility_code: str | None = None) -> list[User]: ...
+
+    def set_user_disabled(self, username: str, disabled: bool) -> None: ...
+
+    def set_password_hash(self, username: str, password_hash: str) -> None: ...
+
+    def add_client(self, client: ApiClient) -> None: ...
+
+    def get_client(self, client_id: str) -> ApiClient | None: ...
+
+    def list_clients(self, facility_code: str | None = None) -> list[ApiClient]: ...
+
+    def set_client_disabled(self, client_id: str, disabled: bool) -> None: ...
+
+    def add_login_failure(self, username: str, at: datetime) -> None: ...
+
+    def login_failures_since(self, username: str, since: datetime) -> list[datetime]: ...
+
+    def revoke_token(self, jti: str, expires_at: datetime) -> None: ...
+
+    def is_token_revoked(self, jti: str) -> bool: ...
+
+
+class AuditRepository(Protocol):
+    def add(self, event: AuditEvent) -> None: ...
+
+    def query(
+        self,
+        where: AuditFilter,
+        *,
+        limit: int | None = 100,
+        offset: int = 0,
+        oldest_first: bool = False,
+    ) -> list[AuditEvent]: ...
+
+    def count_by_actor(self, actor: str, actions: frozenset[str], since: datetime) -> int: ...
+
+
+class IssuanceRequestRepository(Protocol):
+    def add(self, request: IssuanceRequest) -> None: ...
+
+    def get(self, request_id: str) -> IssuanceRequest | None: ...
+
+    def update(self, request: IssuanceRequest) -> None: ...
+
+    def list(self, status: str | None = None) -> list[IssuanceRequest]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done inside is committed together or not at all."""
 
     persons: PersonRepository
     health_ids: HealthIdRepository
+    accounts: AccountRepository
+    audit: AuditRepository
+    issuance_requests: IssuanceRequestRepository
 
     def __enter__(self) -> Self: ...
 
@@ -58,6 +128,9 @@ class UnitOfWork(Protocol):
         """Make the work durable; raises ``UniquenessError`` if a race was lost."""
 
     def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
 class KeyRing(Protocol):
@@ -75,6 +148,24 @@ class KeyRing(Protocol):
 
 class AdminUnits(Protocol):
     def resolve_birthplace(self, text: str) -> Province | None: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, secret: str) -> str: ...
+
+    def verify(self, hashed: str, secret: str) -> bool:
+        """Whether ``secret`` matches; never raises on a mismatch."""
+
+
+class InvalidTokenError(Exception):
+    """A token is malformed, tampered with, expired or signed by an unknown key."""
+
+
+class TokenSigner(Protocol):
+    def sign(self, claims: dict[str, object]) -> str: ...
+
+    def read(self, token: str) -> dict[str, object]:
+        """The verified claims; raises ``InvalidTokenError``."""
 
 
 class Clock(Protocol):

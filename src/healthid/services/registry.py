@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from healthid.domain.errors import ConflictError, NotFoundError
@@ -21,9 +20,14 @@ from healthid.domain.identifiers import (
 )
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId, Verification
 from healthid.domain.person import Demographics, Person, parse_demographics
-from healthid.services.ports import AdminUnits, Clock, KeyRing, UniquenessError, UnitOfWork
-
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+from healthid.services.ports import (
+    AdminUnits,
+    Clock,
+    KeyRing,
+    UniquenessError,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 
 
 @dataclass(frozen=True)
@@ -215,14 +219,10 @@ def lookup(
     """Find a person by SI number, CCCD, BHYT card or facility MRN."""
     identifier = parse_identifier(system, value, scope)
     with uow_factory() as uow:
-        person = uow.persons.find_by_identifier(identifier)
-        if person is None and identifier.system == IdentifierSystem.BHYT:
-            # A card issued after registration still names the person's SI number.
-            si = parse_bhyt_card(identifier.value).si_number
-            person = uow.persons.find_by_identifier(Identifier(IdentifierSystem.SI, si))
+        person = find_by_identifier(uow, identifier)
         if person is None:
             raise NotFoundError("person")
-        issued = _current_id(uow, person.id)
+        issued = current_health_id(uow, person.id)
     return PersonView(
         person=person,
         masked_health_id=issued.masked if issued else None,
@@ -230,7 +230,18 @@ def lookup(
     )
 
 
-def _current_id(uow: UnitOfWork, person_id: str) -> IssuedHealthId | None:
+def find_by_identifier(uow: UnitOfWork, identifier: Identifier) -> Person | None:
+    """The person an identifier maps to, inside the caller's unit of work."""
+    person = uow.persons.find_by_identifier(identifier)
+    if person is None and identifier.system == IdentifierSystem.BHYT:
+        # A card issued after registration still names the person's SI number.
+        si = parse_bhyt_card(identifier.value).si_number
+        person = uow.persons.find_by_identifier(Identifier(IdentifierSystem.SI, si))
+    return person
+
+
+def current_health_id(uow: UnitOfWork, person_id: str) -> IssuedHealthId | None:
+    """The person's active ID, else the latest retired one."""
     ids = uow.health_ids.for_person(person_id)
     active = [i for i in ids if i.status == HealthIdStatus.ACTIVE]
     chosen = active or ids

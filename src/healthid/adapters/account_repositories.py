@@ -1,0 +1,297 @@
+"""Repositories for accounts, the audit log and issuance requests."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from healthid.adapters.repositories import Sealer, as_utc
+from healthid.adapters.tables import (
+    ApiClientRow,
+    AuditEventRow,
+    FacilityRow,
+    IssuanceRequestRow,
+    LoginFailureRow,
+    RevokedTokenRow,
+    UserRow,
+)
+from healthid.domain.accounts import ApiClient, Facility, Role, User
+from healthid.domain.audit import Action, AuditEvent, AuditFilter, Outcome
+from healthid.domain.birth_date import parse_birth_date
+from healthid.domain.issuance_request import IssuanceRequest, RequestStatus
+from healthid.domain.person import Demographics
+from healthid.domain.sex import Sex
+
+
+class SqlAccountRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_facility(self, facility: Facility) -> None:
+        self._session.add(
+            FacilityRow(
+                code=facility.code,
+                name=facility.name,
+                province_code=facility.province_code,
+                active=facility.active,
+            )
+        )
+        self._session.flush()
+
+    def get_facility(self, code: str) -> Facility | None:
+        row = self._session.get(FacilityRow, code)
+        return None if row is None else Facility(row.code, row.name, row.province_code, row.active)
+
+    def list_facilities(self) -> list[Facility]:
+        rows = self._session.scalars(select(FacilityRow).order_by(FacilityRow.code))
+        return [Facility(r.code, r.name, r.province_code, r.active) for r in rows]
+
+    def add_user(self, user: User) -> None:
+        self._session.add(
+            UserRow(
+                id=user.id,
+                username=user.username,
+                role=str(user.role),
+                facility_code=user.facility_code,
+                password_hash=user.password_hash,
+                disabled=user.disabled,
+            )
+        )
+        self._session.flush()
+
+    @staticmethod
+    def _user(row: UserRow) -> User:
+        return User(
+            row.id, row.username, Role(row.role), row.facility_code, row.password_hash, row.disabled
+        )
+
+    def get_user(self, username: str) -> User | None:
+        row = self._session.scalar(select(UserRow).where(UserRow.username == username))
+        return None if row is None else self._user(row)
+
+    def list_users(self, facility_code: str | None = None) -> list[User]:
+        query = select(UserRow).order_by(UserRow.username)
+        if facility_code is not None:
+            query = query.where(UserRow.facility_code == facility_code)
+        return [self._user(r) for r in self._session.scalars(query)]
+
+    def set_user_disabled(self, username: str, disabled: bool) -> None:
+        self._session.execute(
+            update(UserRow).where(UserRow.username == username).values(disabled=disabled)
+        )
+
+    def set_password_hash(self, username: str, password_hash: str) -> None:
+        self._session.execute(
+            update(UserRow).where(UserRow.username == username).values(password_hash=password_hash)
+        )
+
+    def add_client(self, client: ApiClient) -> None:
+        self._session.add(
+            ApiClientRow(
+                client_id=client.client_id,
+                facility_code=client.facility_code,
+                secret_hash=client.secret_hash,
+                disabled=client.disabled,
+            )
+        )
+        self._session.flush()
+
+    def get_client(self, client_id: str) -> ApiClient | None:
+        row = self._session.get(ApiClientRow, client_id)
+        if row is None:
+            return None
+        return ApiClient(row.client_id, row.facility_code, row.secret_hash, row.disabled)
+
+    def list_clients(self, facility_code: str | None = None) -> list[ApiClient]:
+        query = select(ApiClientRow).order_by(ApiClientRow.client_id)
+        if facility_code is not None:
+            query = query.where(ApiClientRow.facility_code == facility_code)
+        rows = self._session.scalars(query)
+        return [ApiClient(r.client_id, r.facility_code, r.secret_hash, r.disabled) for r in rows]
+
+    def set_client_disabled(self, client_id: str, disabled: bool) -> None:
+        self._session.execute(
+            update(ApiClientRow)
+            .where(ApiClientRow.client_id == client_id)
+            .values(disabled=disabled)
+        )
+
+    def add_login_failure(self, username: str, at: datetime) -> None:
+        self._session.add(LoginFailureRow(username=username[:64], at=at))
+
+    def login_failures_since(self, username: str, since: datetime) -> list[datetime]:
+        rows = self._session.scalars(
+            select(LoginFailureRow.at).where(
+                LoginFailureRow.username == username, LoginFailureRow.at >= since
+            )
+        )
+        return [as_utc(at) for at in rows]
+
+    def revoke_token(self, jti: str, expires_at: datetime) -> None:
+        if self._session.get(RevokedTokenRow, jti) is None:
+            self._session.add(RevokedTokenRow(jti=jti, expires_at=expires_at))
+
+    def is_token_revoked(self, jti: str) -> bool:
+        return self._session.get(RevokedTokenRow, jti) is not None
+
+
+class SqlAuditRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, event: AuditEvent) -> None:
+        self._session.add(
+            AuditEventRow(
+                at=event.at,
+                action=str(event.action),
+                outcome=str(event.outcome),
+                actor=event.actor,
+                facility_code=event.facility_code,
+                client_id=event.client_id,
+                person_id=event.person_id,
+                purpose=(event.purpose or None) and event.purpose[:200],
+                source=event.source,
+                detail=event.detail,
+            )
+        )
+
+    def query(
+        self,
+        where: AuditFilter,
+        *,
+        limit: int | None = 100,
+        offset: int = 0,
+        oldest_first: bool = False,
+    ) -> list[AuditEvent]:
+        query = select(AuditEventRow)
+        for column, value in (
+            (AuditEventRow.facility_code, where.facility_code),
+            (AuditEventRow.actor, where.actor),
+            (AuditEventRow.person_id, where.person_id),
+            (AuditEventRow.action, where.action),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if where.since is not None:
+            query = query.where(AuditEventRow.at >= where.since)
+        if where.until is not None:
+            query = query.where(AuditEventRow.at < where.until)
+        order = AuditEventRow.id.asc() if oldest_first else AuditEventRow.id.desc()
+        query = query.order_by(order).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        return [
+            AuditEvent(
+                at=as_utc(r.at),
+                action=Action(r.action),
+                outcome=Outcome(r.outcome),
+                actor=r.actor,
+                facility_code=r.facility_code,
+                client_id=r.client_id,
+                person_id=r.person_id,
+                purpose=r.purpose,
+                source=r.source,
+                detail=r.detail,
+                id=r.id,
+            )
+            for r in self._session.scalars(query)
+        ]
+
+    def count_by_actor(self, actor: str, actions: frozenset[str], since: datetime) -> int:
+        count = self._session.scalar(
+            select(func.count())
+            .select_from(AuditEventRow)
+            .where(
+                AuditEventRow.actor == actor,
+                AuditEventRow.at >= since,
+                AuditEventRow.action.in_(sorted(actions)),
+                AuditEventRow.outcome != str(Outcome.DENIED),
+            )
+        )
+        return int(count or 0)
+
+
+class SqlIssuanceRequestRepository:
+    def __init__(self, session: Session, sealer: Sealer) -> None:
+        self._session = session
+        self._sealer = sealer
+
+    def _payload(self, request: IssuanceRequest) -> bytes:
+        d = request.demographics
+        data = {
+            "si_number": request.si_number,
+            "cccd": request.cccd,
+            "full_name": d.full_name,
+            "birth_date": d.birth_date.compact(),
+            "sex": str(d.sex),
+            "birthplace": d.birthplace,
+            "address": d.address,
+            "phone": d.phone,
+        }
+        return self._sealer.seal("issuance_requests", request.id, "payload", json.dumps(data))
+
+    def add(self, request: IssuanceRequest) -> None:
+        self._session.add(
+            IssuanceRequestRow(
+                id=request.id,
+                payload_ct=self._payload(request),
+                requested_by=request.requested_by,
+                facility_code=request.facility_code,
+                status=str(request.status),
+                created_at=request.created_at,
+                reason_ct=self._sealer.seal_optional(
+                    "issuance_requests", request.id, "reason", request.reason
+                ),
+            )
+        )
+        self._session.flush()
+
+    def update(self, request: IssuanceRequest) -> None:
+        row = self._session.get(IssuanceRequestRow, request.id)
+        if row is None:
+            raise LookupError("issuance request row vanished inside its transaction")
+        row.status = str(request.status)
+        row.decided_by = request.decided_by
+        row.decided_at = request.decided_at
+        row.person_id = request.person_id
+        row.reason_ct = self._sealer.seal_optional(
+            "issuance_requests", request.id, "reason", request.reason
+        )
+
+    def get(self, request_id: str) -> IssuanceRequest | None:
+        row = self._session.get(IssuanceRequestRow, request_id)
+        return None if row is None else self._to_request(row)
+
+    def list(self, status: str | None = None) -> list[IssuanceRequest]:
+        query = select(IssuanceRequestRow).order_by(IssuanceRequestRow.created_at)
+        if status is not None:
+            query = query.where(IssuanceRequestRow.status == status)
+        return [self._to_request(r) for r in self._session.scalars(query)]
+
+    def _to_request(self, row: IssuanceRequestRow) -> IssuanceRequest:
+        data = json.loads(self._sealer.open("issuance_requests", row.id, "payload", row.payload_ct))
+        demographics = Demographics(
+            full_name=data["full_name"],
+            birth_date=parse_birth_date(data["birth_date"]),
+            sex=Sex(data["sex"]),
+            birthplace=data["birthplace"],
+            address=data["address"],
+            phone=data["phone"],
+        )
+        return IssuanceRequest(
+            id=row.id,
+            si_number=data["si_number"],
+            demographics=demographics,
+            cccd=data["cccd"],
+            requested_by=row.requested_by,
+            facility_code=row.facility_code,
+            created_at=as_utc(row.created_at),
+            status=RequestStatus(row.status),
+            decided_by=row.decided_by,
+            decided_at=as_utc(row.decided_at) if row.decided_at else None,
+            reason=self._sealer.open_optional("issuance_requests", row.id, "reason", row.reason_ct),
+            person_id=row.person_id,
+        )

@@ -1,0 +1,59 @@
+"""Audit events: who touched what, why, from where, and how it ended (Công văn 6827)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    LOGIN = "auth.login"
+    TOKEN = "auth.token"  # noqa: S105 - an action name, not a secret
+    TOKEN_REVOKE = "auth.revoke"  # noqa: S105 - an action name, not a secret
+    PERSON_REGISTER = "person.register"
+    PERSON_LOOKUP = "person.lookup"
+    HEALTH_ID_VERIFY = "health_id.verify"
+    FACILITY_LINK = "person.facility_link"
+    FACILITY_PATIENTS = "facility.patients"
+    ISSUANCE_REQUEST = "issuance.request"
+    ISSUANCE_DECIDE = "issuance.decide"
+    ADMIN = "admin"
+    AUDIT_READ = "audit.read"
+    QUOTA_EXCEEDED = "quota.exceeded"
+
+
+class Outcome(StrEnum):
+    SUCCESS = "success"
+    DENIED = "denied"
+    NOT_FOUND = "not_found"
+    FAILED = "failed"
+
+
+# Reads that reveal who a person is: these count against quotas.
+IDENTIFIABLE_READS = frozenset({Action.PERSON_LOOKUP})
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    at: datetime
+    action: Action
+    outcome: Outcome
+    actor: str | None = None  # user name or client id
+    facility_code: str | None = None
+    client_id: str | None = None
+    person_id: str | None = None
+    purpose: str | None = None
+    source: str | None = None  # the caller's network address
+    detail: str | None = None  # never personal data
+    id: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    facility_code: str | None = None
+    actor: str | None = None
+    person_id: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None

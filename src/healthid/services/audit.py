@@ -1,0 +1,113 @@
+"""Recording and reading audit events, and the lookup quotas they feed."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+from healthid.domain.audit import IDENTIFIABLE_READS, Action, AuditEvent, AuditFilter, Outcome
+from healthid.domain.errors import DomainError
+from healthid.services.access import Permission, Principal, RequestContext, authorize
+from healthid.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+QUOTA_WINDOW = timedelta(hours=1)
+
+
+class QuotaExceededError(DomainError):
+    """Too many identifiable lookups in the last hour."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"lookup quota exceeded; retry after {retry_after} s")
+
+
+@dataclass(frozen=True)
+class Quotas:
+    per_user: int = 300
+    per_client: int = 3000
+
+
+def event(
+    *,
+    clock: Clock,
+    action: Action,
+    outcome: Outcome = Outcome.SUCCESS,
+    principal: Principal | None = None,
+    ctx: RequestContext | None = None,
+    person_id: str | None = None,
+    detail: str | None = None,
+    actor: str | None = None,
+) -> AuditEvent:
+    ctx = ctx or RequestContext()
+    return AuditEvent(
+        at=clock.now(),
+        action=action,
+        outcome=outcome,
+        # No principal and no actor named: the operator's command line.
+        actor=principal.name if principal else (actor or "cli"),
+        facility_code=principal.facility_code if principal else None,
+        client_id=principal.client_id if principal else None,
+        person_id=person_id,
+        purpose=ctx.purpose,
+        source=ctx.source,
+        detail=detail,
+    )
+
+
+def record_alone(uow_factory: UnitOfWorkFactory, audit_event: AuditEvent) -> None:
+    """Record an event in a transaction of its own (a refusal: no other work to join)."""
+    with uow_factory() as uow:
+        uow.audit.add(audit_event)
+        uow.commit()
+
+
+def check_quota(uow: UnitOfWork, *, principal: Principal, clock: Clock, quotas: Quotas) -> None:
+    """Raise ``QuotaExceededError`` when the caller has used up the hour's lookups."""
+    limit = quotas.per_client if principal.kind == "client" else quotas.per_user
+    now = clock.now()
+    used = uow.audit.count_by_actor(
+        principal.name, frozenset(str(a) for a in IDENTIFIABLE_READS), now - QUOTA_WINDOW
+    )
+    if used >= limit:
+        # Conservative: the window frees a slot at the latest an hour from now.
+        oldest = uow.audit.query(
+            AuditFilter(
+                actor=principal.name, action=str(Action.PERSON_LOOKUP), since=now - QUOTA_WINDOW
+            ),
+            limit=1,
+            offset=max(used - limit, 0),
+            oldest_first=True,
+        )
+        frees_at = (oldest[0].at + QUOTA_WINDOW) if oldest else now + QUOTA_WINDOW
+        raise QuotaExceededError(max(1, math.ceil((frees_at - now).total_seconds())))
+
+
+def read_audit(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    principal: Principal,
+    clock: Clock,
+    where: AuditFilter,
+    ctx: RequestContext | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[AuditEvent]:
+    """Audit events for inspection; reading the log is itself recorded."""
+    authorize(principal, Permission.READ_AUDIT)
+    with uow_factory() as uow:
+        events = uow.audit.query(where, limit=limit, offset=offset)
+        uow.audit.add(event(clock=clock, action=Action.AUDIT_READ, principal=principal, ctx=ctx))
+        uow.commit()
+    return events
+
+
+def export_audit(
+    *, uow_factory: UnitOfWorkFactory, clock: Clock, where: AuditFilter
+) -> list[AuditEvent]:
+    """Every matching event, oldest first, for the operator's CSV export (itself recorded)."""
+    with uow_factory() as uow:
+        events = uow.audit.query(where, limit=None, oldest_first=True)
+        uow.audit.add(event(clock=clock, action=Action.AUDIT_READ, detail="export"))
+        uow.commit()
+    return events
