@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from healthid import bootstrap
-from healthid.config import load_settings
-from healthid.domain.errors import NotFoundError, RuleError
 from healthid.domain.issuance import Verification
 from healthid.domain.sex import Sex
-from healthid.entrypoints.cli.output import err, out, report_not_found, report_rule_error
+from healthid.entrypoints.cli import accounts as accounts_cli
+from healthid.entrypoints.cli import audit as audit_cli
+from healthid.entrypoints.cli import server
+from healthid.entrypoints.cli.errors import EXIT_INVALID, operator_errors
+from healthid.entrypoints.cli.output import err, out
 from healthid.services import registry as services
 
 app = typer.Typer(
@@ -27,33 +27,20 @@ keys_app = typer.Typer(
     help="Key ring: issuing, data, index and signing keys.", no_args_is_help=True
 )
 app.add_typer(keys_app, name="keys")
+app.add_typer(accounts_cli.facility_app, name="facility")
+app.add_typer(accounts_cli.user_app, name="user")
+app.add_typer(accounts_cli.client_app, name="client")
+app.add_typer(audit_cli.audit_app, name="audit")
+app.command()(server.serve)
+app.command()(server.demo)
 
-EXIT_INVALID = 1
-EXIT_BAD_INPUT = 2
 _SEX_VI = {Sex.MALE: "Nam", Sex.FEMALE: "Nữ", Sex.OTHER: "Khác"}
-
-
-@contextmanager
-def _operator_errors() -> Iterator[None]:
-    """Turn the registry's errors into a clear message and an exit code, never a traceback."""
-    language = load_settings().language
-    try:
-        yield
-    except RuleError as exc:
-        report_rule_error(exc, language)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    except NotFoundError as exc:
-        report_not_found(exc, language)
-        raise typer.Exit(EXIT_INVALID) from None
-    except bootstrap.KeyRingError as exc:
-        err.print(f"[bold red]{exc}[/]")
-        raise typer.Exit(EXIT_INVALID) from None
 
 
 @app.command()
 def init() -> None:
     """Create or migrate the schema and the key ring (safe to run twice)."""
-    with _operator_errors():
+    with operator_errors():
         registry, created = bootstrap.init_registry()
         registry.close()
     ring = registry.keys.path
@@ -76,7 +63,7 @@ def issue(
     phone: Annotated[str | None, typer.Option("--phone")] = None,
 ) -> None:
     """Establish a Health ID; prints the full ID alone on the last line."""
-    with _operator_errors(), bootstrap.build() as registry:
+    with operator_errors(), bootstrap.build() as registry:
         result = services.establish_health_id(
             uow_factory=registry.uow,
             keys=registry.keys,
@@ -101,7 +88,7 @@ def issue(
 @app.command()
 def verify(health_id: Annotated[str, typer.Argument(help="The full Health ID")]) -> None:
     """Print valid / invalid / revoked / replaced. Exit 0 only when valid, 2 when malformed."""
-    with _operator_errors(), bootstrap.build() as registry:
+    with operator_errors(), bootstrap.build() as registry:
         status = services.verify_health_id(
             uow_factory=registry.uow, keys=registry.keys, health_id=health_id
         )
@@ -116,7 +103,7 @@ def show(
 ) -> None:
     """Show a person, with the Health ID masked."""
     system = "cccd" if len(identifier.strip()) == 12 else "si"
-    with _operator_errors(), bootstrap.build() as registry:
+    with operator_errors(), bootstrap.build() as registry:
         view = services.lookup(uow_factory=registry.uow, system=system, value=identifier)
     person, d = view.person, view.person.demographics
     table = Table(show_header=False, box=None)
@@ -136,7 +123,7 @@ def show(
 @keys_app.command("rotate")
 def keys_rotate() -> None:
     """Start new issuing, data and signing keys; IDs issued before stay valid."""
-    with _operator_errors(), bootstrap.build() as registry:
+    with operator_errors(), bootstrap.build() as registry:
         versions = services.rotate_keys(keys=registry.keys)
     out.print("Key versions now: " + ", ".join(f"{k} v{v}" for k, v in versions.items()))
 
@@ -144,7 +131,7 @@ def keys_rotate() -> None:
 @keys_app.command("list")
 def keys_list() -> None:
     """Show the current version of each key (never the keys)."""
-    with _operator_errors(), bootstrap.build() as registry:
+    with operator_errors(), bootstrap.build() as registry:
         versions = registry.keys.versions()
     out.print("Key versions: " + ", ".join(f"{k} v{v}" for k, v in versions.items()))
 

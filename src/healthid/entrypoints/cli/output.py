@@ -9,7 +9,12 @@ from healthid.domain.errors import NotFoundError, RuleError
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-_NOT_FOUND_VI = {"person": "Không tìm thấy người này trong hệ thống"}
+_NOT_FOUND_VI = {
+    "person": "Không tìm thấy người này trong hệ thống",
+    "facility": "Không tìm thấy cơ sở khám chữa bệnh",
+    "user": "Không tìm thấy người dùng",
+    "client": "Không tìm thấy ứng dụng kết nối",
+}
 
 
 def report_rule_error(exc: RuleError, language: str) -> None:

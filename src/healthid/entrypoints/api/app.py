@@ -1,0 +1,28 @@
+"""The FastAPI application: routes under /api/v1, OAuth at /oauth, ops at the root."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from healthid import __version__
+from healthid.bootstrap import Registry
+from healthid.entrypoints.api import observability, problems
+from healthid.entrypoints.api.routes import admin, audit, issuance, oauth, ops, persons
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(registry: Registry) -> FastAPI:
+    app = FastAPI(
+        title="HealthID VN",
+        summary="Hệ thống mã định danh y tế quốc gia — QĐ 4376/QĐ-BYT",
+        version=__version__,
+    )
+    app.state.registry = registry
+    problems.install(app)
+    observability.install(app)
+    app.include_router(ops.router)
+    app.include_router(oauth.router)
+    for router in (persons.router, issuance.router, admin.router, audit.router):
+        app.include_router(router, prefix=API_PREFIX)
+    return app

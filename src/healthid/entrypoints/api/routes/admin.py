@@ -1,0 +1,114 @@
+"""Administration: facilities, users and API clients."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from healthid.entrypoints.api.deps import ContextDep, PrincipalDep, RegistryDep
+from healthid.entrypoints.api.schemas import (
+    ClientIn,
+    ClientOut,
+    FacilityIn,
+    FacilityOut,
+    NewClientOut,
+    UserIn,
+    UserOut,
+)
+from healthid.services import accounts
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+
+
+@router.post("/facilities", response_model=FacilityOut, status_code=201)
+def add_facility(
+    body: FacilityIn, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
+) -> FacilityOut:
+    f = accounts.add_facility(
+        uow_factory=wired.uow,
+        clock=wired.clock,
+        principal=caller,
+        ctx=ctx,
+        code=body.code,
+        name=body.name,
+        province=body.province,
+    )
+    return FacilityOut(code=f.code, name=f.name, province_code=f.province_code, active=f.active)
+
+
+@router.get("/facilities", response_model=list[FacilityOut])
+def list_facilities(wired: RegistryDep, caller: PrincipalDep) -> list[FacilityOut]:
+    return [
+        FacilityOut(code=f.code, name=f.name, province_code=f.province_code, active=f.active)
+        for f in accounts.list_facilities(uow_factory=wired.uow, principal=caller)
+    ]
+
+
+@router.post("/users", response_model=UserOut, status_code=201)
+def add_user(body: UserIn, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep) -> UserOut:
+    u = accounts.add_user(
+        uow_factory=wired.uow,
+        hasher=wired.hasher,
+        clock=wired.clock,
+        principal=caller,
+        ctx=ctx,
+        username=body.username,
+        role=body.role,
+        facility_code=body.facility_code,
+        password=body.password,
+    )
+    return UserOut(
+        username=u.username, role=u.role, facility_code=u.facility_code, disabled=u.disabled
+    )
+
+
+@router.get("/users", response_model=list[UserOut])
+def list_users(wired: RegistryDep, caller: PrincipalDep) -> list[UserOut]:
+    return [
+        UserOut(
+            username=u.username, role=u.role, facility_code=u.facility_code, disabled=u.disabled
+        )
+        for u in accounts.list_users(uow_factory=wired.uow, principal=caller)
+    ]
+
+
+@router.post("/users/{username}/disable", status_code=204)
+def disable_user(
+    username: str, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
+) -> Response:
+    accounts.set_user_disabled(
+        uow_factory=wired.uow, clock=wired.clock, principal=caller, ctx=ctx, username=username
+    )
+    return Response(status_code=204)
+
+
+@router.post("/clients", response_model=NewClientOut, status_code=201)
+def add_client(
+    body: ClientIn, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
+) -> NewClientOut:
+    new = accounts.add_client(
+        uow_factory=wired.uow,
+        hasher=wired.hasher,
+        clock=wired.clock,
+        principal=caller,
+        ctx=ctx,
+        facility_code=body.facility_code,
+    )
+    return NewClientOut(client_id=new.client_id, client_secret=new.client_secret)
+
+
+@router.get("/clients", response_model=list[ClientOut])
+def list_clients(wired: RegistryDep, caller: PrincipalDep) -> list[ClientOut]:
+    return [
+        ClientOut(client_id=c.client_id, facility_code=c.facility_code, disabled=c.disabled)
+        for c in accounts.list_clients(uow_factory=wired.uow, principal=caller)
+    ]
+
+
+@router.post("/clients/{client_id}/disable", status_code=204)
+def disable_client(
+    client_id: str, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
+) -> Response:
+    accounts.set_client_disabled(
+        uow_factory=wired.uow, clock=wired.clock, principal=caller, ctx=ctx, client_id=client_id
+    )
+    return Response(status_code=204)

@@ -1,0 +1,145 @@
+"""The API's request and response bodies. Other systems rely on these field names."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PersonIn(Strict):
+    si_number: str | None = Field(None, examples=["0123456789"])
+    cccd: str | None = Field(None, examples=["001090012345"])
+    bhyt_card: str | None = Field(None, examples=["DN4010123456789"])
+    full_name: str = Field(examples=["Nguyễn Văn An"], max_length=200)
+    birth_date: str = Field(examples=["1990-05-01", "19650000"], max_length=20)
+    sex: Literal["male", "female", "other"]
+    birthplace: str | None = Field(None, max_length=200)
+    address: str | None = Field(None, max_length=400)
+    phone: str | None = Field(None, max_length=20)
+
+
+class PersonOut(BaseModel):
+    id: str
+    health_id: str | None = Field(description="Masked: 0123456789.**********")
+    health_id_status: str | None
+    full_name: str
+    birth_date: str
+    sex: str
+    mrn: str | None = None
+
+
+class RegisteredOut(PersonOut):
+    created: bool
+
+
+class VerifyIn(Strict):
+    health_id: str = Field(max_length=64)
+
+
+class VerifyOut(BaseModel):
+    status: Literal["valid", "invalid", "revoked", "replaced"]
+
+
+class FacilityLinkIn(Strict):
+    mrn: str = Field(max_length=64)
+
+
+class Page(BaseModel):
+    items: list[PersonOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class IssuanceRequestIn(Strict):
+    si_number: str
+    full_name: str = Field(max_length=200)
+    birth_date: str = Field(max_length=20)
+    sex: Literal["male", "female", "other"]
+    birthplace: str | None = Field(None, max_length=200)
+    cccd: str | None = None
+    address: str | None = Field(None, max_length=400)
+    reason: str | None = Field(None, max_length=400)
+
+
+class IssuanceRequestOut(BaseModel):
+    id: str
+    status: str
+    requested_by: str
+    facility_code: str | None
+    created_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    person_id: str | None = None
+
+
+class RejectIn(Strict):
+    reason: str = Field(min_length=1, max_length=400)
+
+
+class FacilityIn(Strict):
+    code: str
+    name: str = Field(max_length=200)
+    province: str
+
+
+class FacilityOut(BaseModel):
+    code: str
+    name: str
+    province_code: str
+    active: bool
+
+
+class UserIn(Strict):
+    username: str
+    role: Literal["admin", "authority", "facility_admin", "staff", "auditor"]
+    facility_code: str | None = None
+    password: str = Field(max_length=256)
+
+
+class UserOut(BaseModel):
+    username: str
+    role: str
+    facility_code: str | None
+    disabled: bool
+
+
+class ClientIn(Strict):
+    facility_code: str
+
+
+class ClientOut(BaseModel):
+    client_id: str
+    facility_code: str
+    disabled: bool
+
+
+class NewClientOut(BaseModel):
+    client_id: str
+    client_secret: str = Field(description="Shown once; store it safely")
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+
+
+class AuditEventOut(BaseModel):
+    id: int | None
+    at: datetime
+    action: str
+    outcome: str
+    actor: str | None
+    facility_code: str | None
+    client_id: str | None
+    person_id: str | None
+    purpose: str | None
+    source: str | None
+    detail: str | None

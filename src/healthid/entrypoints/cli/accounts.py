@@ -1,0 +1,108 @@
+"""``healthid facility|user|client``: the accounts of Điều 6, from the operator's terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from healthid import bootstrap
+from healthid.domain.accounts import generate_password
+from healthid.entrypoints.cli.errors import operator_errors
+from healthid.entrypoints.cli.output import err, out
+from healthid.services import accounts
+
+facility_app = typer.Typer(help="Facilities (cơ sở khám chữa bệnh).", no_args_is_help=True)
+user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
+client_app = typer.Typer(help="Connected facility systems (OAuth2 clients).", no_args_is_help=True)
+
+
+@facility_app.command("add")
+def facility_add(
+    code: Annotated[str, typer.Option("--code", help="MA_CSKCB, 5 digits")],
+    name: Annotated[str, typer.Option("--name")],
+    province: Annotated[str, typer.Option("--province", help="2025 province code")],
+) -> None:
+    with operator_errors(), bootstrap.build() as registry:
+        facility = accounts.add_facility(
+            uow_factory=registry.uow,
+            clock=registry.clock,
+            code=code,
+            name=name,
+            province=province,
+        )
+    out.print(f"Facility {facility.code} — {facility.name} (province {facility.province_code})")
+
+
+def _password_for_new_user() -> tuple[str, bool]:
+    """From standard input when piped; generated (and shown) on a terminal."""
+    if sys.stdin.isatty():
+        return generate_password(), True
+    return sys.stdin.readline().rstrip("\r\n"), False
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Option("--username")],
+    role: Annotated[
+        str, typer.Option("--role", help="admin|authority|facility_admin|staff|auditor")
+    ],
+    facility: Annotated[str | None, typer.Option("--facility", help="MA_CSKCB")] = None,
+) -> None:
+    """Add a user; the password comes from standard input, or is generated on a terminal."""
+    password, generated = _password_for_new_user()
+    with operator_errors(), bootstrap.build() as registry:
+        user = accounts.add_user(
+            uow_factory=registry.uow,
+            hasher=registry.hasher,
+            clock=registry.clock,
+            username=username,
+            role=role,
+            facility_code=facility,
+            password=password,
+        )
+    err.print(f"User {user.username} ({user.role}) added")
+    if generated:
+        out.print(f"Password (shown once): {password}")
+
+
+@user_app.command("disable")
+def user_disable(username: Annotated[str, typer.Argument()]) -> None:
+    """Disable a user; takes effect on their next request."""
+    with operator_errors(), bootstrap.build() as registry:
+        accounts.set_user_disabled(
+            uow_factory=registry.uow, clock=registry.clock, username=username
+        )
+    out.print(f"User {username} disabled")
+
+
+@client_app.command("add")
+def client_add(
+    facility: Annotated[str, typer.Option("--facility", help="MA_CSKCB")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts")] = False,
+) -> None:
+    """Create an API client; its secret is shown once and never stored."""
+    with operator_errors(), bootstrap.build() as registry:
+        new = accounts.add_client(
+            uow_factory=registry.uow,
+            hasher=registry.hasher,
+            clock=registry.clock,
+            facility_code=facility,
+        )
+    if as_json:
+        typer.echo(json.dumps({"client_id": new.client_id, "client_secret": new.client_secret}))
+        return
+    out.print(f"client_id:     {new.client_id}")
+    out.print(f"client_secret: {new.client_secret}  (shown once)")
+
+
+@client_app.command("disable")
+def client_disable(client_id: Annotated[str, typer.Argument()]) -> None:
+    """Disable a client; its tokens stop working on the next request."""
+    with operator_errors(), bootstrap.build() as registry:
+        accounts.set_client_disabled(
+            uow_factory=registry.uow, clock=registry.clock, client_id=client_id
+        )
+    out.print(f"Client {client_id} disabled")

@@ -1,0 +1,102 @@
+"""``healthid serve`` and ``healthid demo``: the API on uvicorn, with demo data if asked."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from healthid import bootstrap
+from healthid.domain.accounts import generate_password
+from healthid.domain.errors import ConflictError
+from healthid.entrypoints.api.app import create_app
+from healthid.entrypoints.api.observability import configure_logging
+from healthid.entrypoints.cli.errors import operator_errors
+from healthid.entrypoints.cli.output import out
+from healthid.services import accounts
+
+DEMO_FACILITY = ("01001", "Bệnh viện Demo Hà Nội", "01")
+DEMO_USERS = [
+    ("demo.admin", "admin", None),
+    ("demo.authority", "authority", None),
+    ("demo.auditor", "auditor", None),
+    ("demo.facadmin", "facility_admin", DEMO_FACILITY[0]),
+    ("demo.staff", "staff", DEMO_FACILITY[0]),
+]
+
+Host = Annotated[str, typer.Option("--host", help="Address to listen on")]
+Port = Annotated[int, typer.Option("--port", min=1, max=65535)]
+
+
+def _serve(host: str, port: int) -> None:
+    configure_logging()
+    with bootstrap.build() as registry:
+        uvicorn.run(create_app(registry), host=host, port=port, log_config=None, access_log=False)
+
+
+def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Run the REST API (OpenAPI at /docs) on the configured database."""
+    with operator_errors():
+        _serve(host, port)
+
+
+def seed_demo(registry: bootstrap.Registry) -> dict[str, str]:
+    """The demo facility and one account per role, with fresh passwords; idempotent."""
+    code, name, province = DEMO_FACILITY
+    with contextlib.suppress(ConflictError):  # already seeded by an earlier demo run
+        accounts.add_facility(
+            uow_factory=registry.uow,
+            clock=registry.clock,
+            code=code,
+            name=name,
+            province=province,
+        )
+    credentials = {}
+    for username, role, facility in DEMO_USERS:
+        password = generate_password()
+        try:
+            accounts.add_user(
+                uow_factory=registry.uow,
+                hasher=registry.hasher,
+                clock=registry.clock,
+                username=username,
+                role=role,
+                facility_code=facility,
+                password=password,
+            )
+        except ConflictError:
+            accounts.reset_password(
+                uow_factory=registry.uow,
+                hasher=registry.hasher,
+                clock=registry.clock,
+                username=username,
+                password=password,
+            )
+        credentials[username] = password
+    new = accounts.add_client(
+        uow_factory=registry.uow, hasher=registry.hasher, clock=registry.clock, facility_code=code
+    )
+    credentials["client_id"], credentials["client_secret"] = new.client_id, new.client_secret
+    return credentials
+
+
+def demo(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Seed and print, then stop")] = False,
+) -> None:
+    """Seed a demo facility and accounts, print their credentials, then serve."""
+    with operator_errors():
+        registry, _ = bootstrap.init_registry()
+        with registry:
+            credentials = seed_demo(registry)
+    out.print(f"\n[bold]HealthID VN API[/]: http://{host}:{port}/docs")
+    out.print(f"Demo facility {DEMO_FACILITY[0]} — {DEMO_FACILITY[1]}")
+    for username, role, _facility in DEMO_USERS:
+        out.print(f"  {role:<15} {username:<15} {credentials[username]}")
+    out.print(f"  API client      {credentials['client_id']}  {credentials['client_secret']}")
+    if not no_serve:
+        with operator_errors():
+            _serve(host, port)

@@ -1,0 +1,123 @@
+"""An API on a seeded registry: two facilities, a user per role, a client per facility."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+
+from healthid import bootstrap
+from healthid.adapters.credentials import Argon2Hasher
+from healthid.entrypoints.api.app import create_app
+from healthid.services import accounts
+
+PASSWORD = "Mật-khẩu-2026!"
+FACILITY, OTHER_FACILITY = "01001", "79001"
+USERS = {
+    "admin": ("admin", None),
+    "authority": ("authority", None),
+    "auditor": ("auditor", None),
+    "facility_admin": ("facility_admin", FACILITY),
+    "staff": ("staff", FACILITY),
+    "other_staff": ("staff", OTHER_FACILITY),
+    "other_facility_admin": ("facility_admin", OTHER_FACILITY),
+}
+AN = {
+    "si_number": "0123456789",
+    "cccd": "001090012345",
+    "bhyt_card": "DN4010123456789",
+    "full_name": "Nguyễn Văn An",
+    "birth_date": "1990-05-01",
+    "sex": "male",
+    "birthplace": "Hà Nội",
+    "address": "12 Phố Huế, Hà Nội",
+}
+
+
+@dataclass
+class Api:
+    """A test client plus the seeded accounts, with a cache of their tokens."""
+
+    client: TestClient
+    registry: bootstrap.Registry
+    clients: dict[str, tuple[str, str]]
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def token(self, who: str) -> str:
+        if who not in self.tokens:
+            if who in self.clients:
+                client_id, secret = self.clients[who]
+                form = {
+                    "grant_type": "client_credentials",
+                    "client_id": client_id,
+                    "client_secret": secret,
+                }
+            else:
+                form = {"grant_type": "password", "username": who, "password": PASSWORD}
+            response = self.client.post("/oauth/token", data=form)
+            assert response.status_code == 200, response.text
+            self.tokens[who] = response.json()["access_token"]
+        return self.tokens[who]
+
+    def headers(self, who: str | None) -> dict[str, str]:
+        return {} if who is None else {"Authorization": f"Bearer {self.token(who)}"}
+
+    def call(self, method: str, url: str, who: str | None, **kwargs: object) -> object:
+        headers = {**self.headers(who), **kwargs.pop("headers", {})}  # type: ignore[dict-item]
+        return self.client.request(method, url, headers=headers, **kwargs)  # type: ignore[arg-type]
+
+
+def seed(registry: bootstrap.Registry) -> dict[str, tuple[str, str]]:
+    for code, province in ((FACILITY, "01"), (OTHER_FACILITY, "79")):
+        accounts.add_facility(
+            uow_factory=registry.uow,
+            clock=registry.clock,
+            code=code,
+            name=f"Bệnh viện {code}",
+            province=province,
+        )
+    for username, (role, facility) in USERS.items():
+        accounts.add_user(
+            uow_factory=registry.uow,
+            hasher=registry.hasher,
+            clock=registry.clock,
+            username=username,
+            role=role,
+            facility_code=facility,
+            password=PASSWORD,
+        )
+    clients = {}
+    for name, code in (("client", FACILITY), ("other_client", OTHER_FACILITY)):
+        new = accounts.add_client(
+            uow_factory=registry.uow,
+            hasher=registry.hasher,
+            clock=registry.clock,
+            facility_code=code,
+        )
+        clients[name] = (new.client_id, new.client_secret)
+    return clients
+
+
+@pytest.fixture
+def api(registry: bootstrap.Registry) -> Iterator[Api]:
+    # Cheap hashing keeps the suite fast; production uses the library's defaults.
+    registry.hasher = Argon2Hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    clients = seed(registry)
+    with TestClient(create_app(registry), client=("203.0.113.7", 50000)) as client:
+        yield Api(client, registry, clients)
+
+
+@pytest.fixture
+def register(api: Api) -> Callable[..., dict[str, object]]:
+    def _register(who: str = "staff", **overrides: object) -> dict[str, object]:
+        response = api.client.post(
+            "/api/v1/persons", json={**AN, **overrides}, headers=api.headers(who)
+        )
+        assert response.status_code in (200, 201), response.text
+        body: dict[str, object] = response.json()
+        return body
+
+    return _register

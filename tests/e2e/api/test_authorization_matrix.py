@@ -1,0 +1,225 @@
+"""Every route in the OpenAPI spec, called as every kind of caller, answers as the policy says.
+
+A route added without an entry here fails ``test_every_route_has_an_entry``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from healthid.services import accounts
+from tests.e2e.api.conftest import AN, FACILITY, PASSWORD, Api
+
+CALLERS = [
+    "anonymous",
+    "admin",
+    "authority",
+    "auditor",
+    "facility_admin",
+    "staff",
+    "other_staff",
+    "other_facility_admin",
+    "client",
+]
+FACILITY_SIDE = {"facility_admin", "staff", "other_staff", "other_facility_admin", "client"}
+OWN_FACILITY_ADMINS = {"admin", "facility_admin"}
+ANY_FACILITY_ADMINS = {"admin", "facility_admin", "other_facility_admin"}
+_serial = itertools.count(100)
+
+Request = tuple[str, dict[str, Any]]
+Builder = Callable[[Api], Request]
+
+
+def _person(api: Api) -> str:
+    response = api.client.post("/api/v1/persons", json=AN, headers=api.headers("staff"))
+    return str(response.json()["id"])
+
+
+def _fresh_person_body() -> dict[str, Any]:
+    n = next(_serial)
+    return {**AN, "si_number": f"{n:010d}", "cccd": None, "bhyt_card": None}
+
+
+def _request_id(api: Api) -> str:
+    body = {k: v for k, v in _fresh_person_body().items() if k not in {"bhyt_card", "address"}}
+    created = api.client.post("/api/v1/issuance-requests", json=body, headers=api.headers("staff"))
+    return str(created.json()["id"])
+
+
+def _throwaway_user(api: Api) -> str:
+    name = f"temp{next(_serial)}"
+    accounts.add_user(
+        uow_factory=api.registry.uow,
+        hasher=api.registry.hasher,
+        clock=api.registry.clock,
+        username=name,
+        role="staff",
+        facility_code=FACILITY,
+        password=PASSWORD,
+    )
+    return name
+
+
+def _throwaway_client(api: Api) -> str:
+    return accounts.add_client(
+        uow_factory=api.registry.uow,
+        hasher=api.registry.hasher,
+        clock=api.registry.clock,
+        facility_code=FACILITY,
+    ).client_id
+
+
+def allowed(ok: int, who: set[str]) -> dict[str, int]:
+    """``ok`` for the callers in ``who``, 401 for anonymous, 403 for everyone else."""
+    return {c: ok if c in who else (401 if c == "anonymous" else 403) for c in CALLERS}
+
+
+def public(ok: int) -> dict[str, int]:
+    return dict.fromkeys(CALLERS, ok)
+
+
+ROUTES: dict[tuple[str, str], tuple[Builder, dict[str, int]]] = {
+    ("GET", "/healthz"): (lambda api: ("/healthz", {}), public(200)),
+    ("GET", "/readyz"): (lambda api: ("/readyz", {}), public(200)),
+    ("POST", "/oauth/token"): (
+        lambda api: (
+            "/oauth/token",
+            {
+                "data": {
+                    "grant_type": "client_credentials",
+                    "client_id": api.clients["client"][0],
+                    "client_secret": api.clients["client"][1],
+                }
+            },
+        ),
+        public(200),
+    ),
+    ("POST", "/oauth/revoke"): (
+        lambda api: ("/oauth/revoke", {"data": {"token": "x"}}),
+        public(200),
+    ),
+    ("POST", "/api/v1/persons"): (
+        lambda api: ("/api/v1/persons", {"json": _fresh_person_body()}),
+        allowed(201, FACILITY_SIDE),
+    ),
+    ("GET", "/api/v1/persons/by-identifier"): (
+        lambda api: (
+            _person(api) and "/api/v1/persons/by-identifier",
+            {"params": {"system": "si", "value": AN["si_number"]}},
+        ),
+        allowed(200, FACILITY_SIDE),
+    ),
+    ("POST", "/api/v1/persons/{person_id}/facility-links"): (
+        lambda api: (
+            f"/api/v1/persons/{_person(api)}/facility-links",
+            {"json": {"mrn": f"BN{next(_serial)}"}},
+        ),
+        allowed(201, FACILITY_SIDE),
+    ),
+    ("GET", "/api/v1/facility/patients"): (
+        lambda api: ("/api/v1/facility/patients", {}),
+        allowed(200, FACILITY_SIDE),
+    ),
+    ("POST", "/api/v1/health-ids/verify"): (
+        lambda api: ("/api/v1/health-ids/verify", {"json": {"health_id": "0123456789.ABCDEFGHJK"}}),
+        allowed(200, FACILITY_SIDE | {"authority"}),
+    ),
+    ("POST", "/api/v1/issuance-requests"): (
+        lambda api: (
+            "/api/v1/issuance-requests",
+            {
+                "json": {
+                    k: v
+                    for k, v in _fresh_person_body().items()
+                    if k not in {"bhyt_card", "address"}
+                }
+            },
+        ),
+        allowed(201, FACILITY_SIDE),
+    ),
+    ("GET", "/api/v1/issuance-requests"): (
+        lambda api: ("/api/v1/issuance-requests", {}),
+        allowed(200, {"authority", "admin"}),
+    ),
+    ("POST", "/api/v1/issuance-requests/{request_id}/approve"): (
+        lambda api: (f"/api/v1/issuance-requests/{_request_id(api)}/approve", {}),
+        allowed(200, {"authority"}),
+    ),
+    ("POST", "/api/v1/issuance-requests/{request_id}/reject"): (
+        lambda api: (
+            f"/api/v1/issuance-requests/{_request_id(api)}/reject",
+            {"json": {"reason": "không đủ hồ sơ"}},
+        ),
+        allowed(200, {"authority"}),
+    ),
+    ("POST", "/api/v1/admin/facilities"): (
+        lambda api: (
+            "/api/v1/admin/facilities",
+            {"json": {"code": f"{next(_serial):05d}", "name": "Trạm y tế", "province": "01"}},
+        ),
+        allowed(201, {"admin"}),
+    ),
+    ("GET", "/api/v1/admin/facilities"): (
+        lambda api: ("/api/v1/admin/facilities", {}),
+        allowed(200, {"admin"}),
+    ),
+    ("POST", "/api/v1/admin/users"): (
+        lambda api: (
+            "/api/v1/admin/users",
+            {
+                "json": {
+                    "username": f"new{next(_serial)}",
+                    "role": "staff",
+                    "facility_code": FACILITY,
+                    "password": PASSWORD,
+                }
+            },
+        ),
+        allowed(201, OWN_FACILITY_ADMINS),
+    ),
+    ("GET", "/api/v1/admin/users"): (
+        lambda api: ("/api/v1/admin/users", {}),
+        allowed(200, ANY_FACILITY_ADMINS),
+    ),
+    ("POST", "/api/v1/admin/users/{username}/disable"): (
+        lambda api: (f"/api/v1/admin/users/{_throwaway_user(api)}/disable", {}),
+        allowed(204, OWN_FACILITY_ADMINS),
+    ),
+    ("POST", "/api/v1/admin/clients"): (
+        lambda api: ("/api/v1/admin/clients", {"json": {"facility_code": FACILITY}}),
+        allowed(201, OWN_FACILITY_ADMINS),
+    ),
+    ("GET", "/api/v1/admin/clients"): (
+        lambda api: ("/api/v1/admin/clients", {}),
+        allowed(200, ANY_FACILITY_ADMINS),
+    ),
+    ("POST", "/api/v1/admin/clients/{client_id}/disable"): (
+        lambda api: (f"/api/v1/admin/clients/{_throwaway_client(api)}/disable", {}),
+        allowed(204, OWN_FACILITY_ADMINS),
+    ),
+    ("GET", "/api/v1/audit"): (
+        lambda api: ("/api/v1/audit", {}),
+        allowed(200, {"admin", "auditor"}),
+    ),
+}
+
+
+def test_every_route_has_an_entry(api: Api) -> None:
+    spec = api.client.get("/openapi.json").json()
+    routes = {(method.upper(), path) for path, ops in spec["paths"].items() for method in ops}
+    assert routes == set(ROUTES)
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES), ids=lambda r: f"{r[0]} {r[1]}")
+def test_each_caller_gets_the_status_the_policy_gives(api: Api, route: tuple[str, str]) -> None:
+    build, expected = ROUTES[route]
+    answers = {}
+    for caller in CALLERS:
+        url, kwargs = build(api)
+        who = None if caller == "anonymous" else caller
+        answers[caller] = api.call(route[0], url, who, **kwargs).status_code  # type: ignore[attr-defined]
+    assert answers == expected
