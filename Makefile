@@ -20,10 +20,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-demo: $(STAMP) ## Set up, initialise a local registry in .demo/, issue and verify a few IDs
+demo: $(STAMP) ## Set up a registry in .demo/, issue and verify IDs, then serve the API with demo accounts
 	@mkdir -p $(DEMO_DIR)
 	@cd $(DEMO_DIR) && ../$(BIN)/healthid init
 	@cd $(DEMO_DIR) && ../scripts/demo.sh ../$(BIN)/healthid
+	@# In CI (no one to use the server) seed and print, then stop.
+	@cd $(DEMO_DIR) && ../$(BIN)/healthid demo $(if $(CI),--no-serve,)
 
 test: $(STAMP) ## Run the whole test suite (PostgreSQL too when HEALTHID_TEST_POSTGRES_URL is set)
 	@# pytest exits 5 when it collects nothing; that is not a failure of the code.

@@ -23,7 +23,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # No pre-ping: it costs a round trip per transaction; recycling old connections
+    # and retrying at the caller cover a database restart.
+    options: dict[str, Any] = {"pool_size": 20, "max_overflow": 20, "pool_recycle": 1800}
+    return create_engine(url, **{**options, **kwargs})
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
 from fastapi import FastAPI
 
-from healthid import __version__
+from healthid import __version__, bootstrap
 from healthid.bootstrap import Registry
 from healthid.entrypoints.api import observability, problems
 from healthid.entrypoints.api.routes import admin, audit, issuance, oauth, ops, persons
 
 API_PREFIX = "/api/v1"
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
-def create_app(registry: Registry) -> FastAPI:
+def create_app(registry: Registry, lifespan: Lifespan | None = None) -> FastAPI:
     app = FastAPI(
         title="HealthID VN",
         summary="Hệ thống mã định danh y tế quốc gia — QĐ 4376/QĐ-BYT",
         version=__version__,
+        lifespan=lifespan,
     )
     app.state.registry = registry
     problems.install(app)
@@ -26,3 +31,15 @@ def create_app(registry: Registry) -> FastAPI:
     for router in (persons.router, issuance.router, admin.router, audit.router):
         app.include_router(router, prefix=API_PREFIX)
     return app
+
+
+def from_environment() -> FastAPI:
+    """An app on the registry the ``HEALTHID_*`` settings name (uvicorn's factory, per worker)."""
+    registry = bootstrap.build()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        registry.close()
+
+    return create_app(registry, lifespan)

@@ -11,7 +11,6 @@ import uvicorn
 from healthid import bootstrap
 from healthid.domain.accounts import generate_password
 from healthid.domain.errors import ConflictError
-from healthid.entrypoints.api.app import create_app
 from healthid.entrypoints.api.observability import configure_logging
 from healthid.entrypoints.cli.errors import operator_errors
 from healthid.entrypoints.cli.output import out
@@ -30,16 +29,27 @@ Host = Annotated[str, typer.Option("--host", help="Address to listen on")]
 Port = Annotated[int, typer.Option("--port", min=1, max=65535)]
 
 
-def _serve(host: str, port: int) -> None:
+Workers = Annotated[int, typer.Option("--workers", min=1, max=64, help="Processes")]
+
+
+def _serve(host: str, port: int, workers: int = 1) -> None:
     configure_logging()
-    with bootstrap.build() as registry:
-        uvicorn.run(create_app(registry), host=host, port=port, log_config=None, access_log=False)
+    bootstrap.build().close()  # fail here, clearly, if the registry is not initialised
+    uvicorn.run(
+        "healthid.entrypoints.api.app:from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )
 
 
-def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> None:
     """Run the REST API (OpenAPI at /docs) on the configured database."""
     with operator_errors():
-        _serve(host, port)
+        _serve(host, port, workers)
 
 
 def seed_demo(registry: bootstrap.Registry) -> dict[str, str]:
