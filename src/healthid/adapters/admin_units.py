@@ -112,6 +112,17 @@ class PackagedAdminUnits:
     def ward_count(self) -> int:
         return len(self._wards)
 
+    def wards(self, province_code: str) -> list[Ward]:
+        """The 2025 wards of a 2025 province, by code."""
+        return sorted(
+            (w for w in self._wards.values() if w.province_code == province_code),
+            key=lambda w: w.code,
+        )
+
+    def legacy_successors(self) -> dict[str, Province]:
+        """Each legacy province code with the 2025 province it became part of."""
+        return dict(self._successor)
+
     def current_province(self, code: str, version: CodeVersion) -> Province | None:
         """Today's province for a code of ``version`` (Long An's 80 -> Tây Ninh)."""
         if version == CodeVersion.V2025:

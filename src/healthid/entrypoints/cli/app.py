@@ -13,6 +13,7 @@ from healthid.domain.sex import Sex
 from healthid.entrypoints.cli import accounts as accounts_cli
 from healthid.entrypoints.cli import audit as audit_cli
 from healthid.entrypoints.cli import server
+from healthid.entrypoints.cli import synth as synth_cli
 from healthid.entrypoints.cli.errors import EXIT_INVALID, operator_errors
 from healthid.entrypoints.cli.output import err, out
 from healthid.services import registry as services
@@ -31,6 +32,7 @@ app.add_typer(accounts_cli.facility_app, name="facility")
 app.add_typer(accounts_cli.user_app, name="user")
 app.add_typer(accounts_cli.client_app, name="client")
 app.add_typer(audit_cli.audit_app, name="audit")
+app.add_typer(synth_cli.synth_app, name="synth")
 app.command()(server.serve)
 app.command()(server.demo)
 

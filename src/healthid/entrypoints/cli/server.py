@@ -106,7 +106,10 @@ def demo(
     out.print(f"Demo facility {DEMO_FACILITY[0]} — {DEMO_FACILITY[1]}")
     for username, role, _facility in DEMO_USERS:
         out.print(f"  {role:<15} {username:<15} {credentials[username]}")
-    out.print(f"  API client      {credentials['client_id']}  {credentials['client_secret']}")
+    out.print(
+        f"  API client      {credentials['client_id']}  {credentials['client_secret']}",
+        soft_wrap=True,
+    )
     if not no_serve:
         with operator_errors():
             _serve(host, port)

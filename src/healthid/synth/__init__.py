@@ -1,0 +1,1 @@
+"""Synthetic Vietnamese populations for tests and benchmarks. Never imported by the registry."""
