@@ -35,15 +35,15 @@ check: lint typecheck ## Lint, type-check and check the layering contracts
 	$(BIN)/lint-imports
 
 lint: $(STAMP) ## ruff lint and format check
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 typecheck: $(STAMP) ## mypy --strict
 	$(BIN)/mypy
 
 format: $(STAMP) ## Rewrite the code in the project's format
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench scripts
+	$(BIN)/ruff format src tests bench scripts
 
 clean: ## Remove the venv, the demo registry and caches
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache .hypothesis

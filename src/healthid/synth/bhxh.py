@@ -94,6 +94,8 @@ class Population:
         for legacy in units.provinces(CodeVersion.LEGACY):
             self.legacy_by_current.setdefault(successors[legacy.code].code, []).append(legacy)
         self.family = (list(FAMILY_NAMES), list(FAMILY_NAMES.values()))
+        # Given names are listed most common first; their shares fall off like Zipf's.
+        self.given_weights = [1 / (rank + 1) for rank in range(len(GIVEN_NAMES["male"]))]
         self.used_si: set[str] = set()
         self.used_cccd: set[str] = set()
         self.people = 0
@@ -106,7 +108,8 @@ class Population:
 
     def given_name(self, sex: str) -> str:
         key = "male" if sex == "1" else "female"
-        return f"{self._pick(MIDDLE_NAMES[key])} {self.rng.choice(GIVEN_NAMES[key])}"
+        given = self.rng.choices(GIVEN_NAMES[key], self.given_weights)[0]
+        return f"{self._pick(MIDDLE_NAMES[key])} {given}"
 
     def birth_date(self, year: int) -> str:
         if year < 1960 and self.rng.random() < 0.6:
@@ -197,9 +200,13 @@ class Population:
             year = min(TODAY_YEAR - 1, head_year + self.rng.randint(20, 40))
             # Twins share household, birth date and family name: two people all the same.
             shared = self.birth_date(year) if self.rng.random() < 0.015 else None
-            for _twin in range(2 if shared else 1):
+            names: set[str] = set()
+            while len(names) < (2 if shared else 1):  # parents do not give twins one name
                 sex = self.rng.choice("12")
-                members.append((f"{father} {self.given_name(sex)}", sex, year, "Con", shared))
+                name = f"{father} {self.given_name(sex)}"
+                if name.rsplit(maxsplit=1)[-1] not in {n.split()[-1] for n in names}:
+                    names.add(name)
+                    members.append((name, sex, year, "Con", shared))
         records = []
         for name, sex, year, relation, shared_date in members:
             self.people += 1

@@ -1,0 +1,142 @@
+"""A Fellegi–Sunter model: match weights per comparison level, and the decision they lead to.
+
+weight(level) = log2(m / u), where m is how often true duplicates show that level
+and u how often different people do. A given name that agrees exactly is
+weighed by how common that name is (term-frequency adjustment): two "HÙNG"s
+say less than two "KHUÊ"s. The model's numbers live in ``model.json`` beside
+this file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+from importlib import resources
+from typing import Any
+
+from healthid.matching.comparisons import comparison_vector
+from healthid.matching.normalise import MatchRecord
+
+MODEL_FILE = "model.json"
+
+
+class Decision(StrEnum):
+    MATCH = "match"  # the same person: link to them
+    REVIEW = "review"  # a person must decide
+    NEW = "new"  # a different person
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A compared pair, with the weights that explain the score."""
+
+    a: str
+    b: str
+    probability: float
+    weights: dict[str, float]
+    levels: dict[str, str]
+    decision: Decision
+    blocked_by: str | None = None  # the hard rule that forbade an automatic match
+
+
+@dataclass(frozen=True)
+class Model:
+    prior: float  # probability that two random records are one person, at reference_size
+    reference_size: int
+    m: dict[str, dict[str, float]]
+    u: dict[str, dict[str, float]]
+    given_tf: dict[str, float] = field(default_factory=dict)
+    match_threshold: float = 0.995
+    review_threshold: float = 0.5
+    source: str = ""
+
+    @classmethod
+    def load(cls, data: dict[str, Any] | None = None) -> Model:
+        """The packaged model, or one from ``data`` (as ``to_json`` writes it)."""
+        if data is None:
+            text = resources.files("healthid.matching").joinpath(MODEL_FILE).read_text("utf-8")
+            return cls.load(json.loads(text))
+        return cls(
+            prior=float(data["prior"]),
+            reference_size=int(data["reference_size"]),
+            m=data["m"],
+            u=data["u"],
+            given_tf=data.get("given_tf", {}),
+            match_threshold=float(data["thresholds"].get("match", cls.match_threshold)),
+            review_threshold=float(data["thresholds"]["review"]),
+            source=str(data.get("source", "")),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "prior": self.prior,
+            "reference_size": self.reference_size,
+            "thresholds": {"match": self.match_threshold, "review": self.review_threshold},
+            "m": self.m,
+            "u": self.u,
+            "given_tf": self.given_tf,
+        }
+
+    def weight(self, comparison: str, level: str, value: str | None = None) -> float:
+        m = self.m[comparison][level]
+        u = self.u[comparison][level]
+        if comparison == "given" and level in {"exact", "folded"} and value in self.given_tf:
+            u = max(self.given_tf[value], 1e-6)
+        return math.log2(m / u)
+
+    def prior_log_odds(self, population: int | None = None) -> float:
+        """log2 of the prior odds for a registry of ``population`` records.
+
+        Each person has about the same chance of a duplicate whatever the size,
+        so the chance that a random pair is one person falls as 1/population.
+        """
+        scale = self.reference_size / max(population or self.reference_size, 2)
+        prior = min(self.prior * scale, 0.5)
+        return math.log2(prior / (1 - prior))
+
+    def score(self, a: MatchRecord, b: MatchRecord, population: int | None = None) -> Scored:
+        levels = comparison_vector(a, b)
+        weights = {
+            name: self.weight(name, level, a.given_folded if name == "given" else None)
+            for name, level in levels.items()
+        }
+        total = self.prior_log_odds(population) + sum(weights.values())
+        probability = 1 / (1 + 2 ** (-total))
+        rule = hard_rule(a, b, levels)
+        return Scored(
+            a.key, b.key, probability, weights, levels, self.decide(probability, rule), rule
+        )
+
+    def decide(self, probability: float, rule: str | None) -> Decision:
+        if probability >= self.match_threshold and rule is None:
+            return Decision.MATCH
+        if probability >= self.review_threshold:
+            return Decision.REVIEW
+        return Decision.NEW
+
+
+def hard_rule(a: MatchRecord, b: MatchRecord, levels: dict[str, str]) -> str | None:
+    """A reason no score may merge these two automatically, or None.
+
+    A false merge (two people sharing one ID) is the worst outcome, so these
+    hold whatever the weights say.
+    """
+    if levels["cccd"] == "else":
+        return "different_cccd"
+    if {a.sex, b.sex} == {"male", "female"}:
+        return "different_sex"
+    if levels["family"] == "else":
+        # Family names do not change at marriage in Vietnam; beyond the regional
+        # variants, a different one is a different person or a typo to look at.
+        return "different_family_name"
+    if (
+        a.household
+        and a.household == b.household
+        and a.birth_date == b.birth_date
+        and levels["given"] not in {"exact", "folded"}
+    ):
+        return "twins"
+    return None

@@ -1,0 +1,125 @@
+"""Normalisation, blocking, comparisons, hard rules and decisions, on hand-made pairs."""
+
+from __future__ import annotations
+
+import pytest
+
+from healthid.domain.birth_date import BirthDate
+from healthid.matching.blocking import blocking_keys
+from healthid.matching.comparisons import compare_birth_date, comparison_vector
+from healthid.matching.model import Decision, Model
+from healthid.matching.normalise import date_variants, match_record, split_name
+
+MODEL = Model.load()
+
+
+def person(
+    key: str = "a",
+    name: str = "Nguyễn Thị Thuỷ",
+    born: BirthDate | None = None,
+    **extra: str | None,
+) -> object:
+    fields: dict[str, object] = {
+        "sex": "female",
+        "cccd": "001190012345",
+        "birth_province": "01",
+        "ward": "00004",
+        "household": "H1",
+    }
+    fields.update(extra)
+    return match_record(
+        key=key, full_name=name, birth_date=born or BirthDate(1990, 3, 12), **fields
+    )  # type: ignore[arg-type]
+
+
+def test_names_split_family_first_given_last_and_tone_unified() -> None:
+    assert split_name("nguyễn thị thủy") == ("NGUYỄN", "THỊ", "THUỶ")
+    assert split_name("Lê Hoàng Bảo Anh") == ("LÊ", "HOÀNG BẢO", "ANH")
+    record = person(name="Huỳnh Văn Vũ")
+    assert record.surname_group == "HOANG"  # type: ignore[attr-defined]
+    assert person(name="Võ An").surname_group == "VU"  # type: ignore[attr-defined]
+
+
+def test_day_month_swaps_are_variants_only_when_both_could_be_months() -> None:
+    assert date_variants(BirthDate(1990, 3, 12)) == {"19900312", "19901203"}
+    assert date_variants(BirthDate(1990, 3, 25)) == {"19900325"}
+    assert date_variants(BirthDate(1990)) == set()
+
+
+def test_a_misspelt_duplicate_shares_a_blocking_key() -> None:
+    original = person()
+    written_badly = person("b", name="Nguyen Thuy", born=BirthDate(1990), cccd=None)
+    assert blocking_keys(original) & blocking_keys(written_badly)  # type: ignore[arg-type]
+    keys = blocking_keys(original)  # type: ignore[arg-type]
+    assert "c|001190012345" in keys
+    assert all("NGUY" not in k or k.isascii() for k in keys)  # folded, not readable marks
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        (BirthDate(1990, 3, 12), BirthDate(1990, 3, 12), "exact"),
+        (BirthDate(1990, 3, 12), BirthDate(1990, 12, 3), "swap"),
+        (BirthDate(1990, 3, 12), BirthDate(1990), "compatible"),
+        (BirthDate(1990, 3, 12), BirthDate(1990, 3), "compatible"),
+        (BirthDate(1990, 3, 12), BirthDate(1990, 4, 12), "year"),
+        (BirthDate(1990, 3, 12), BirthDate(1991, 3, 12), "year_close"),
+        (BirthDate(1990, 3, 12), BirthDate(1995, 3, 12), "else"),
+    ],
+)
+def test_birth_date_levels(a: BirthDate, b: BirthDate, level: str) -> None:
+    assert compare_birth_date(a, b) == level
+
+
+def test_the_same_person_written_differently_is_a_match_with_explaining_weights() -> None:
+    a = person()
+    b = person("b", name="NGUYỄN THỊ THỦY")
+    scored = MODEL.score(a, b)  # type: ignore[arg-type]
+    assert scored.decision == Decision.MATCH
+    assert scored.weights["given"] > 0
+    assert comparison_vector(a, b)["given"] == "exact"  # type: ignore[arg-type]
+
+
+def test_different_people_with_a_common_name_are_not_matched() -> None:
+    a = person(
+        name="Nguyễn Văn Hùng",
+        sex="male",
+        cccd=None,
+        ward="00004",
+        household="H1",
+        born=BirthDate(1980),
+    )
+    b = person(
+        "b",
+        name="Nguyễn Văn Hùng",
+        sex="male",
+        cccd=None,
+        ward="26734",
+        household="H9",
+        birth_province="79",
+        born=BirthDate(1980),
+    )
+    assert MODEL.score(a, b).decision != Decision.MATCH  # type: ignore[arg-type]
+
+
+def test_a_common_given_name_weighs_less_than_a_rare_one() -> None:
+    assert MODEL.weight("given", "exact", "KHUE") > MODEL.weight("given", "exact", "LAN")
+
+
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        ({"cccd": "001190099999"}, "different_cccd"),
+        ({"sex": "male"}, "different_sex"),
+        ({"name": "Nguyễn Thị Thu"}, "twins"),
+    ],
+)
+def test_hard_rules_forbid_an_automatic_match_whatever_the_score(
+    change: dict[str, str], rule: str
+) -> None:
+    a = person(cccd=None) if rule == "twins" else person()
+    fields = {"cccd": None} if rule == "twins" else {}
+    b = person("b", **{**fields, **change})  # type: ignore[arg-type]
+    scored = MODEL.score(a, b)  # type: ignore[arg-type]
+    assert scored.blocked_by == rule
+    assert scored.decision != Decision.MATCH
