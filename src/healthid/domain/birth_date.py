@@ -3,31 +3,45 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from healthid.domain.errors import ValidationError
 
+Precision = Literal["day", "month", "year"]
+
+# The oldest people in BHXH records were born in the 1880s; earlier years are typos.
 MIN_YEAR = 1880
-_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(?:(\d{2})(?:(\d{2})(\d{2}))?)?$")
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+MAX_YEAR = 9999  # four digits, as every accepted form writes the year
+
+_ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# BHXH exports: yyyymm, yyyymmdd (00 = unknown month or day) and yyyymmddHHMM.
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})?")
+_COMPACT_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})")
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")  # Vietnamese order: day first
 
 _FORMAT_EN = (
-    "must be yyyy-mm-dd, yyyy-mm, yyyy, yyyymmdd (00 for an unknown month or day) or dd/mm/yyyy"
+    "must be yyyy-mm-dd, yyyy-mm, yyyy, yyyymmdd (00 for an unknown month or day), "
+    "yyyymm, yyyymmddHHMM or dd/mm/yyyy"
 )
 _FORMAT_VI = (
-    "phải có dạng yyyy-mm-dd, yyyy-mm, yyyy, yyyymmdd (00 khi không rõ tháng, ngày) hoặc dd/mm/yyyy"
+    "phải có dạng yyyy-mm-dd, yyyy-mm, yyyy, yyyymmdd (00 khi không rõ tháng, ngày), "
+    "yyyymm, yyyymmddHHMM hoặc dd/mm/yyyy"
 )
 
 
-def _error(field: str, rule: str, en: str, vi: str) -> ValidationError:
-    return ValidationError(field, rule, en, vi)
-
-
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class BirthDate:
+    """A birth date known to the day, the month or the year only.
+
+    Ordered by (year, month, day) with unknown parts first, so 1990 < 1990-01 <
+    1990-01-01. (``order=True`` would compare None with int and raise.)
+    """
+
     year: int
     month: int | None = None
     day: int | None = None
@@ -35,43 +49,53 @@ class BirthDate:
     def __post_init__(self) -> None:
         _check(self.year, self.month, self.day, "birth_date")
 
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, BirthDate):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def _key(self) -> tuple[int, int, int]:
+        return self.year, self.month or 0, self.day or 0
+
     @property
-    def precision(self) -> str:
-        return "day" if self.day else "month" if self.month else "year"
+    def precision(self) -> Precision:
+        """How much of the date is known."""
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
 
     def compact(self) -> str:
         """The BHXH form, ``yyyymmdd`` with ``00`` for unknown parts (``19650000``)."""
-        return f"{self.year:04d}{self.month or 0:02d}{self.day or 0:02d}"
+        return "{:04d}{:02d}{:02d}".format(*self._key())
 
     def __str__(self) -> str:
+        """ISO 8601 at the known precision: 1990-05-01, 1990-05 or 1990."""
         parts = [f"{self.year:04d}"]
-        if self.month:
-            parts.append(f"{self.month:02d}")
-        if self.day:
-            parts.append(f"{self.day:02d}")
+        parts += [f"{part:02d}" for part in (self.month, self.day) if part is not None]
         return "-".join(parts)
 
 
 def _check(year: int, month: int | None, day: int | None, field: str) -> None:
     if year < MIN_YEAR:
-        raise _error(
-            field,
-            "too_old",
-            f"year must be {MIN_YEAR} or later",
-            f"năm sinh phải từ {MIN_YEAR} trở đi",
+        raise ValidationError(
+            field, "too_old", f"year must be {MIN_YEAR} or later", f"năm sinh phải từ {MIN_YEAR}"
+        )
+    if year > MAX_YEAR:
+        raise ValidationError(
+            field, "year_out_of_range", "year must have four digits", "năm sinh phải có bốn chữ số"
         )
     if month is None and day is not None:
-        raise _error(field, "day_without_month", "a day needs a month", "có ngày thì phải có tháng")
+        raise ValidationError(
+            field, "day_without_month", "a day needs a month", "có ngày thì phải có tháng"
+        )
     if month is not None and not 1 <= month <= 12:
-        raise _error(
+        raise ValidationError(
             field, "month_out_of_range", "month must be 01 to 12", "tháng phải từ 01 đến 12"
         )
-    if (
-        month is not None
-        and day is not None
-        and not 1 <= day <= calendar.monthrange(year, month)[1]
-    ):
-        raise _error(
+    if month is None or day is None:
+        return
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise ValidationError(
             field,
             "day_out_of_range",
             "day does not exist in that month",
@@ -79,33 +103,48 @@ def _check(year: int, month: int | None, day: int | None, field: str) -> None:
         )
 
 
-def _read(text: str) -> tuple[int, int, int] | None:
-    """Year, month, day from any accepted form (0 for unknown), or None."""
-    if m := _ISO.match(text):
-        return int(m[1]), int(m[2] or 0), int(m[3] or 0)
-    if m := _COMPACT.match(text):
-        if m[4] is not None and not (int(m[4]) < 24 and int(m[5]) < 60):
-            return None  # yyyymmddHHMM with an impossible time
-        return int(m[1]), int(m[2]), int(m[3] or 0)
-    if m := _DMY.match(text):
+def _read(text: str, field: str) -> tuple[int, int | None, int | None]:
+    """Year, month and day from any accepted form; None for an unknown part."""
+    if m := _ISO.fullmatch(text):
+        # In ISO form an unknown part is left out, so "00" is a wrong month or day.
+        return int(m[1]), _int(m[2]), _int(m[3])
+    if m := _DMY.fullmatch(text):
         return int(m[3]), int(m[2]), int(m[1])
-    return None
+    if m := _COMPACT_TIME.fullmatch(text):
+        if not (int(m[4]) < 24 and int(m[5]) < 60):
+            raise ValidationError(
+                field,
+                "time_out_of_range",
+                "the time in yyyymmddHHMM must be 00:00 to 23:59",
+                "giờ trong yyyymmddHHMM phải từ 00:00 đến 23:59",
+            )
+    elif not (m := _COMPACT.fullmatch(text)):
+        raise ValidationError(field, "bad_format", _FORMAT_EN, _FORMAT_VI)
+    # BHXH form: "00" means unknown.
+    month, day = int(m[2]), int(m[3] or 0)
+    if month == 0 and day != 0:
+        raise ValidationError(
+            field, "day_without_month", "a day needs a month", "có ngày thì phải có tháng"
+        )
+    return int(m[1]), month or None, day or None
+
+
+def _int(part: str | None) -> int | None:
+    return None if part is None else int(part)
 
 
 def parse_birth_date(
     raw: str, *, field: str = "birth_date", today: date | None = None
 ) -> BirthDate:
+    """Read any accepted form; a date that cannot have happened yet is refused."""
     text = raw.strip() if isinstance(raw, str) else ""
-    parts = _read(text) if text.isascii() else None
-    if parts is None:
-        raise _error(field, "bad_format", _FORMAT_EN, _FORMAT_VI)
-    year, month, day = parts
-    if month == 0 and day != 0:
-        raise _error(field, "day_without_month", "a day needs a month", "có ngày thì phải có tháng")
-    _check(year, month or None, day or None, field)
-    result = BirthDate(year, month or None, day or None)
-    today = today or date.today()
-    earliest = date(year, month or 1, day or 1)
-    if earliest > today:
-        raise _error(field, "in_future", "must not be in the future", "không được ở tương lai")
-    return result
+    if not text.isascii():  # \d would accept Arabic-Indic and other Unicode digits
+        raise ValidationError(field, "bad_format", _FORMAT_EN, _FORMAT_VI)
+    year, month, day = _read(text, field)
+    _check(year, month, day, field)
+    # A partial date is in the future only if even its earliest possible day is.
+    if date(year, month or 1, day or 1) > (today or date.today()):
+        raise ValidationError(
+            field, "in_future", "must not be in the future", "không được ở tương lai"
+        )
+    return BirthDate(year, month, day)

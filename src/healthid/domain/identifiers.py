@@ -6,11 +6,18 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from healthid.domain.bhyt import BhytCard, check_bhyt_matches_si, parse_bhyt_card
+from healthid.domain.bhyt import (
+    GROUP_CODES,
+    BhytCard,
+    check_bhyt_matches_si,
+    parse_bhyt_card,
+    parse_si_number,
+)
 from healthid.domain.errors import ValidationError
 from healthid.domain.sex import Sex
 
 __all__ = [
+    "GROUP_CODES",
     "BhytCard",
     "FacilityMrn",
     "Identifier",
@@ -20,6 +27,7 @@ __all__ = [
     "check_bhyt_matches_si",
     "check_personal_id_matches",
     "parse_bhyt_card",
+    "parse_facility_code",
     "parse_identifier",
     "parse_mrn",
     "parse_passport",
@@ -36,53 +44,33 @@ class IdentifierSystem(StrEnum):
     PASSPORT = "passport"
 
 
-_SI = re.compile(r"^[0-9]{10}$")
-_CCCD = re.compile(r"^(0[0-9]{2})([0-9])([0-9]{2})([0-9]{6})$")
-_FACILITY = re.compile(r"^[0-9]{5}$")
-_MRN = re.compile(r"^[A-Za-z0-9_/.\-]{1,30}$")
-_COUNTRY = re.compile(r"^[A-Z]{3}$")
-_PASSPORT = re.compile(r"^[A-Z0-9]{6,20}$")
-# CCCD sex+century digit: even male, odd female; pairs name the century.
-_CENTURY = {
-    0: 1900,
-    1: 1900,
-    2: 2000,
-    3: 2000,
-    4: 2100,
-    5: 2100,
-    6: 2200,
-    7: 2200,
-    8: 1800,
-    9: 1800,
-}
+_TWELVE_DIGITS = re.compile(r"[0-9]{12}")
+_FACILITY = re.compile(r"[0-9]{5}")
+_MRN = re.compile(r"[A-Za-z0-9_/.\-]{1,30}")
+_COUNTRY = re.compile(r"[A-Z]{3}")
+_PASSPORT = re.compile(r"[A-Z0-9]{6,20}")
+# The CCCD's 4th digit: even male, odd female; each pair names a century.
+_CENTURY = {digit: (1900, 2000, 2100, 2200, 1800)[digit // 2] for digit in range(10)}
 
 
 def _ascii(raw: str) -> str:
+    """Trimmed text, or "" for anything not ASCII (Unicode digits must not pass)."""
     text = raw.strip() if isinstance(raw, str) else ""
     return text if text.isascii() else ""
-
-
-def parse_si_number(raw: str, *, field: str = "si_number") -> str:
-    """The social insurance number (mã số BHXH): exactly 10 digits."""
-    text = _ascii(raw)
-    if not _SI.match(text) or text == "0" * 10:
-        raise ValidationError(
-            field, "bad_format", "must be exactly 10 digits", "phải gồm đúng 10 chữ số"
-        )
-    return text
 
 
 @dataclass(frozen=True)
 class PersonalId:
     """CCCD / personal identification number (số định danh cá nhân), 12 digits."""
 
-    province_code: str
+    province_code: str  # where the birth was registered, "001" to "096"
     sex_century: int
     year_of_century: int
     serial: str
 
     @property
     def value(self) -> str:
+        """The 12-digit number."""
         return f"{self.province_code}{self.sex_century}{self.year_of_century:02d}{self.serial}"
 
     @property
@@ -95,27 +83,28 @@ class PersonalId:
 
 
 def parse_personal_id(raw: str, *, field: str = "cccd") -> PersonalId:
-    match = _CCCD.match(_ascii(raw))
-    if match is None:
+    """Province (3 digits), sex and century (1), birth year (2), serial (6)."""
+    text = _ascii(raw)
+    if not _TWELVE_DIGITS.fullmatch(text):
         raise ValidationError(
             field, "bad_format", "must be exactly 12 digits", "phải gồm đúng 12 chữ số"
         )
-    province, digit, year, serial = match.groups()
-    if not 1 <= int(province) <= 96:
+    if not 1 <= int(text[:3]) <= 96:  # "0" then a province code 01..96
         raise ValidationError(
             field,
             "bad_province",
             "the first three digits must be a province code 001 to 096",
             "ba chữ số đầu phải là mã tỉnh từ 001 đến 096",
         )
-    return PersonalId(province, int(digit), int(year), serial)
+    return PersonalId(text[:3], int(text[3]), int(text[4:6]), text[6:])
 
 
 def check_personal_id_matches(
     pid: PersonalId, *, sex: Sex, birth_year: int, field: str = "cccd"
 ) -> None:
-    """The CCCD encodes sex, century and birth year: they must agree with the person."""
-    if sex not in (Sex.OTHER, pid.sex):
+    """The number encodes sex, century and birth year: they must agree with the person."""
+    # Sex.OTHER cannot be checked against a digit that only knows male and female.
+    if sex is not Sex.OTHER and sex is not pid.sex:
         raise ValidationError(
             field,
             "sex_mismatch",
@@ -127,7 +116,7 @@ def check_personal_id_matches(
             field,
             "birth_year_mismatch",
             "the century digit and birth year (digits 4 to 6) disagree with the birth date",
-            "chữ số thế kỷ và năm sinh (chữ số 4 đến 6) không khớp với ngày sinh",
+            "chữ số thế kỷ và năm sinh (chữ số 4 đến 6) không khớp với năm sinh",
         )
 
 
@@ -140,9 +129,9 @@ class FacilityMrn:
 
 
 def parse_facility_code(raw: str, *, field: str = "facility_code") -> str:
-    """A facility code (MA_CSKCB): 5 digits."""
+    """A facility code (MA_CSKCB): exactly 5 digits."""
     text = _ascii(raw)
-    if not _FACILITY.match(text):
+    if not _FACILITY.fullmatch(text):
         raise ValidationError(
             field, "bad_format", "must be exactly 5 digits", "phải gồm đúng 5 chữ số"
         )
@@ -150,34 +139,42 @@ def parse_facility_code(raw: str, *, field: str = "facility_code") -> str:
 
 
 def parse_mrn(facility_code: str, value: str, *, field: str = "mrn") -> FacilityMrn:
+    """An MRN: 1 to 30 letters, digits, - _ / or . (case kept: facilities differ)."""
     code = parse_facility_code(facility_code)
-    if not _MRN.match(_ascii(value)):
+    text = _ascii(value)
+    if not _MRN.fullmatch(text):
         raise ValidationError(
             field,
             "bad_format",
             "must be 1 to 30 letters, digits, or - _ / .",
             "phải gồm 1 đến 30 chữ cái, chữ số hoặc - _ / .",
         )
-    return FacilityMrn(code, value.strip())
+    return FacilityMrn(code, text)
 
 
 @dataclass(frozen=True)
 class Passport:
+    """A passport or other foreign ID, scoped by its issuing country."""
+
     country: str
     number: str
 
 
-def parse_passport(country: str, number: str, *, field: str = "passport") -> Passport:
+def parse_passport(
+    country: str, number: str, *, field: str = "passport", country_field: str = "country"
+) -> Passport:
+    """ISO 3166-1 alpha-3 country (well-formed, not looked up) and 6–20 letters or digits."""
+    # Upper-case only after the ASCII check: "ß".upper() is "SS".
     code = _ascii(country).upper()
-    if not _COUNTRY.match(code):
+    if not _COUNTRY.fullmatch(code):
         raise ValidationError(
-            "country",
+            country_field,
             "bad_format",
             "must be a 3-letter ISO 3166 country code",
             "phải là mã quốc gia ISO 3166 gồm 3 chữ cái",
         )
     text = _ascii(number).upper()
-    if not _PASSPORT.match(text):
+    if not _PASSPORT.fullmatch(text):
         raise ValidationError(
             field,
             "bad_format",
@@ -199,7 +196,7 @@ class Identifier:
 def parse_identifier(system: str, value: str, scope: str = "") -> Identifier:
     """Validate ``value`` by the rules of ``system`` and return its canonical form."""
     try:
-        kind = IdentifierSystem(system)
+        kind = IdentifierSystem(system.strip().lower() if isinstance(system, str) else "")
     except ValueError:
         raise ValidationError(
             "system",
@@ -207,14 +204,22 @@ def parse_identifier(system: str, value: str, scope: str = "") -> Identifier:
             "must be one of si, cccd, bhyt, mrn, passport",
             "phải là một trong si, cccd, bhyt, mrn, passport",
         ) from None
-    if kind == IdentifierSystem.SI:
-        return Identifier(kind, parse_si_number(value))
-    if kind == IdentifierSystem.CCCD:
-        return Identifier(kind, parse_personal_id(value).value)
-    if kind == IdentifierSystem.BHYT:
-        return Identifier(kind, parse_bhyt_card(value).value)
-    if kind == IdentifierSystem.MRN:
+    if kind is IdentifierSystem.MRN:
         mrn = parse_mrn(scope, value)
         return Identifier(kind, mrn.value, mrn.facility_code)
-    passport = parse_passport(scope, value)
-    return Identifier(kind, passport.number, passport.country)
+    if kind is IdentifierSystem.PASSPORT:
+        passport = parse_passport(scope, value)
+        return Identifier(kind, passport.number, passport.country)
+    # National identifiers have no scope; a given one is a caller's mistake, not noise.
+    if isinstance(scope, str) and scope.strip():
+        raise ValidationError(
+            "scope",
+            "unexpected_scope",
+            "only mrn (facility) and passport (country) take a scope",
+            "chỉ mrn (cơ sở) và passport (quốc gia) mới có phạm vi",
+        )
+    if kind is IdentifierSystem.SI:
+        return Identifier(kind, parse_si_number(value))
+    if kind is IdentifierSystem.CCCD:
+        return Identifier(kind, parse_personal_id(value).value)
+    return Identifier(kind, parse_bhyt_card(value).value)

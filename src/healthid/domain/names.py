@@ -2,77 +2,128 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from healthid.domain.errors import ValidationError
 
 MAX_NAME_LENGTH = 100
-# The five tone marks. Vowel modifiers (circumflex U+0302, breve U+0306, horn
-# U+031B) are part of the letter and stay where they are.
+# The five tone marks. The vowel modifiers (circumflex U+0302, breve U+0306,
+# horn U+031B) belong to the letter (â ă ê ô ơ ư) and never move.
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _MODIFIERS = frozenset("\u0302\u0306\u031b")
 _VOWELS = frozenset("AEIOUY")
-_ALLOWED_PUNCTUATION = frozenset(" '-.")
-_PAIRS_TONED_ON_SECOND = frozenset({"OA", "OE", "UY"})
+_TONED_ON_SECOND = frozenset({"OA", "OE", "UY"})
+_PUNCTUATION = frozenset("'-.")
+# Look-alikes keyboards and converters produce, mapped to the one spelling kept:
+# Icelandic eth for Đ, typographic apostrophes, Unicode hyphens.
+_ALIASES = {"Ð": "Đ", "ð": "đ", "’": "'", "‘": "'", "ʼ": "'", "‐": "-", "‑": "-"}
+_FOLD_ALIASES = str.maketrans(_ALIASES)
+_SYLLABLE_BREAK = re.compile(r"([ '\-.])")
+# Tabs, newlines and no-break spaces from pasted forms are word gaps, like spaces.
+_GAPS = re.compile(r"[ \t\n\r\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+Letter = tuple[str, str, str | None]  # base letter, vowel modifiers, tone mark
 
 
-def _letters(syllable: str) -> list[tuple[str, str, str | None]]:
-    """Split an NFD syllable into (base letter, modifiers, tone) triples."""
-    out: list[tuple[str, str, str | None]] = []
+def _invalid(field: str, rule: str, en: str, vi: str) -> ValidationError:
+    return ValidationError(field, rule, en, vi)
+
+
+def _check_characters(text: str, field: str) -> None:
+    """Letters (with their marks), spaces, apostrophes, hyphens and periods only."""
+    previous = ""
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category.startswith("N"):
+            raise _invalid(field, "digit", "must not contain digits", "không được chứa chữ số")
+        if category in {"Cc", "Cf"}:
+            raise _invalid(
+                field,
+                "control_character",
+                "must not contain control characters",
+                "không được chứa ký tự điều khiển",
+            )
+        # A combining mark is part of a letter only when it follows one.
+        attached = category.startswith("M") and previous[:1] in {"L", "M"}
+        if not (category.startswith("L") or attached or ch == " " or ch in _PUNCTUATION):
+            raise _invalid(
+                field,
+                "bad_character",
+                "may contain only letters, spaces, apostrophes, hyphens and periods",
+                "chỉ được chứa chữ cái, dấu cách, dấu nháy, gạch nối và dấu chấm",
+            )
+        previous = category
+
+
+def _check_length(text: str, field: str) -> None:
+    if len(text) > MAX_NAME_LENGTH:
+        raise _invalid(
+            field,
+            "too_long",
+            f"must be at most {MAX_NAME_LENGTH} characters",
+            f"tối đa {MAX_NAME_LENGTH} ký tự",
+        )
+
+
+def _letters(syllable: str) -> list[Letter]:
+    """Split an NFD syllable into letters, each with its modifiers and tone."""
+    out: list[Letter] = []
     for ch in syllable:
-        if unicodedata.combining(ch) and out:
+        if out and unicodedata.category(ch).startswith("M"):
             base, mods, tone = out[-1]
-            if ch in _TONES:
-                out[-1] = (base, mods, ch)
-            else:
-                out[-1] = (base, mods + ch, tone)
+            out[-1] = (base, mods, ch) if ch in _TONES else (base, mods + ch, tone)
         else:
             out.append((ch, "", None))
     return out
 
 
-def _tone_position(letters: list[tuple[str, str, str | None]]) -> int | None:
-    """Where the tone belongs, by one rule ("new style"), or None if no vowel."""
-    bases = [b.upper() for b, _, _ in letters]
-    start = 0
-    while start < len(bases) and bases[start] not in _VOWELS:
-        start += 1
+def _nucleus(bases: list[str]) -> range | None:
+    """The syllable's vowel nucleus; None without a vowel or with two vowel groups."""
+    start = next((i for i, base in enumerate(bases) if base in _VOWELS), None)
+    if start is None:
+        return None
     # "qu" and "gi" before another vowel are onsets: their u / i is not in the nucleus.
     if (
-        start < len(bases) - 1
-        and (
-            (start > 0 and bases[start - 1] == "Q" and bases[start] == "U")
-            or (start > 0 and bases[start - 1] == "G" and bases[start] == "I")
-        )
+        start > 0
+        and bases[start - 1] + bases[start] in {"QU", "GI"}
+        and start + 1 < len(bases)
         and bases[start + 1] in _VOWELS
     ):
         start += 1
     end = start
     while end < len(bases) and bases[end] in _VOWELS:
         end += 1
-    if start >= len(bases):
+    if any(base in _VOWELS for base in bases[end:]):
+        return None  # not a Vietnamese syllable (JOSÉ, MARÍA): leave it as written
+    return range(start, end)
+
+
+def _tone_position(letters: list[Letter]) -> int | None:
+    """Where the tone belongs by the one rule kept ("new style"), if anywhere."""
+    bases = [base for base, _, _ in letters]
+    nucleus = _nucleus(bases)
+    if nucleus is None:
         return None
-    nucleus = range(start, end)
-    modified = [i for i in nucleus if set(letters[i][1]) & _MODIFIERS]
-    if modified:
+    modified = [i for i in nucleus if _MODIFIERS & set(letters[i][1])]
+    if modified:  # â ă ê ô ơ ư carry the tone; in ươ the ơ does
         return modified[-1]
-    if end < len(bases):  # a final consonant follows
-        return end - 1
-    if len(nucleus) >= 3:
-        return start + 1
-    if len(nucleus) == 2:
-        pair = bases[start] + bases[start + 1]
-        return start + 1 if pair in _PAIRS_TONED_ON_SECOND else start
-    return start
+    # A final consonant follows (hoàng, quỳnh), or a single vowel: the last vowel.
+    if nucleus.stop < len(bases) or len(nucleus) == 1:
+        return nucleus[-1]
+    if len(nucleus) >= 3:  # khuỷu, ngoẻo, xoài
+        return nucleus[1]
+    # hoà, khoẻ, thuỷ on the second vowel; mùa, mía, tài on the first
+    return nucleus[1] if bases[nucleus[0]] + bases[nucleus[1]] in _TONED_ON_SECOND else nucleus[0]
 
 
 def _place_tone(syllable: str) -> str:
-    letters = _letters(unicodedata.normalize("NFD", syllable))
-    tones = [t for _, _, t in letters if t]
-    if len(tones) != 1:  # no tone, or not a Vietnamese syllable: leave it alone
-        return unicodedata.normalize("NFC", syllable)
-    position = _tone_position(letters)
-    if position is None:
+    """Move the syllable's one tone mark to its canonical vowel; NFC out."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tones = [ch for ch in decomposed if ch in _TONES]
+    letters = _letters(decomposed)
+    position = _tone_position(letters) if len(tones) == 1 else None
+    if position is None:  # no tone, several, or no vowel: not ours to rearrange
         return unicodedata.normalize("NFC", syllable)
     rebuilt = "".join(
         base + mods + (tones[0] if i == position else "")
@@ -81,48 +132,32 @@ def _place_tone(syllable: str) -> str:
     return unicodedata.normalize("NFC", rebuilt)
 
 
-def _invalid(field: str, rule: str, en: str, vi: str) -> ValidationError:
-    return ValidationError(field, rule, en, vi)
-
-
 def canonical_name(raw: str, *, field: str = "full_name") -> str:
-    """NFC, upper case, single spaces, one tone-mark placement; Đ stays Đ."""
-    text = unicodedata.normalize("NFC", raw) if isinstance(raw, str) else ""
-    words = text.split()
-    if not words:
+    """NFC, upper case, single spaces, one tone-mark placement per syllable; Đ stays Đ."""
+    text = raw if isinstance(raw, str) else ""  # the boundary may hand us JSON numbers
+    text = unicodedata.normalize("NFC", text).translate(_FOLD_ALIASES)
+    joined = " ".join(word for word in _GAPS.split(text) if word)
+    if not joined:
         raise _invalid(field, "empty", "must not be empty", "không được để trống")
-    joined = " ".join(words)
-    if len(joined) > MAX_NAME_LENGTH:
-        raise _invalid(
-            field,
-            "too_long",
-            f"must be at most {MAX_NAME_LENGTH} characters",
-            f"tối đa {MAX_NAME_LENGTH} ký tự",
-        )
-    for ch in joined:
-        category = unicodedata.category(ch)
-        if category.startswith("N"):
-            raise _invalid(field, "digit", "must not contain digits", "không được chứa chữ số")
-        if category.startswith("C"):
-            raise _invalid(
-                field,
-                "control_character",
-                "must not contain control characters",
-                "không được chứa ký tự điều khiển",
-            )
-        if not (category.startswith("L") or category == "Mn" or ch in _ALLOWED_PUNCTUATION):
-            raise _invalid(
-                field,
-                "bad_character",
-                "may contain only letters, spaces, apostrophes, hyphens and periods",
-                "chỉ được chứa chữ cái, dấu cách, dấu nháy, gạch nối và dấu chấm",
-            )
-    upper = unicodedata.normalize("NFC", joined.upper())
-    return " ".join(_place_tone(word) for word in upper.split(" "))
+    _check_length(joined, field)
+    _check_characters(joined, field)
+    if not any(unicodedata.category(ch).startswith("L") for ch in joined):
+        raise _invalid(field, "no_letters", "must contain letters", "phải có chữ cái")
+    # Aliases again after upper-casing: "ŉ".upper() is "ʼN".
+    upper = unicodedata.normalize("NFC", joined.upper().translate(_FOLD_ALIASES))
+    # Hyphens, apostrophes and periods also end a syllable (Hoà-Bình, H'Hen).
+    canonical = "".join(_place_tone(part) for part in _SYLLABLE_BREAK.split(upper))
+    _check_length(canonical, field)  # upper-casing can lengthen ("ß" -> "SS")
+    return canonical
 
 
 def fold_diacritics(name: str) -> str:
-    """ASCII upper case with every mark removed (Đ becomes D), for matching only."""
-    decomposed = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.upper().split())
+    """ASCII upper case with every mark removed (Đ becomes D), for matching only.
+
+    Letters with no ASCII base (other scripts, "Ø") are dropped.
+    """
+    upper = name.translate(_FOLD_ALIASES).upper().replace("Đ", "D")
+    # NFKD also splits ligatures and full-width forms into ASCII letters.
+    decomposed = unicodedata.normalize("NFKD", upper)
+    ascii_only = "".join(ch for ch in decomposed if ch.isascii())
+    return " ".join(ascii_only.upper().split())  # NFKD can yield lower case: "ℓ" -> "l"

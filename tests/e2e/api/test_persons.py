@@ -62,7 +62,7 @@ def test_neither_si_number_nor_cccd_is_a_422_naming_the_field(api: Api) -> None:
         ({"si_number": "12345"}, "si_number", "bad_format"),
         ({"birth_date": "1990-02-30"}, "birth_date", "day_out_of_range"),
         ({"sex": "female"}, "cccd", "sex_mismatch"),
-        ({"bhyt_card": "DN4010000000000"}, "bhyt_card", "si_number_mismatch"),
+        ({"bhyt_card": "DN4011111111111"}, "bhyt_card", "si_number_mismatch"),
         ({"sex": "x"}, "sex", "literal_error"),
         ({"unknown": 1}, "unknown", "extra_forbidden"),
         ({"full_name": "Nguyễn <script>"}, "full_name", "bad_character"),
@@ -151,7 +151,17 @@ def test_verify_answers_a_status_only(api: Api, register: Callable[..., dict[str
 def test_facility_links_and_the_facilitys_own_patient_list(
     api: Api, register: Callable[..., dict[str, Any]]
 ) -> None:
-    ids = [register(si_number=f"{i:010d}", cccd=None, bhyt_card=None)["id"] for i in range(1, 6)]
+    given = ["Bình", "Cường", "Dũng", "Giang", "Hải"]
+    ids = [
+        register(
+            si_number=f"{i + 1:010d}",
+            cccd=None,
+            bhyt_card=None,
+            full_name=f"Trần Văn {name}",
+            birth_date=str(1950 + i),
+        )["id"]
+        for i, name in enumerate(given)
+    ]
     for n, person_id in enumerate(ids):
         linked = api.client.post(
             f"/api/v1/persons/{person_id}/facility-links",
