@@ -15,6 +15,7 @@ from healthid.adapters.tables import (
     FacilityRow,
     IssuanceRequestRow,
     LoginFailureRow,
+    ReviewPairRow,
     RevokedTokenRow,
     UserRow,
 )
@@ -23,6 +24,7 @@ from healthid.domain.audit import Action, AuditEvent, AuditFilter, Outcome
 from healthid.domain.birth_date import parse_birth_date
 from healthid.domain.issuance_request import IssuanceRequest, RequestStatus
 from healthid.domain.person import Demographics
+from healthid.domain.review import ReviewPair, ReviewStatus
 from healthid.domain.sex import Sex
 
 
@@ -294,4 +296,53 @@ class SqlIssuanceRequestRepository:
             decided_at=as_utc(row.decided_at) if row.decided_at else None,
             reason=self._sealer.open_optional("issuance_requests", row.id, "reason", row.reason_ct),
             person_id=row.person_id,
+        )
+
+
+class SqlReviewRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, pair: ReviewPair) -> None:
+        self._session.add(
+            ReviewPairRow(
+                id=pair.id,
+                person_a=pair.person_a,
+                person_b=pair.person_b,
+                probability=pair.probability,
+                weights=json.dumps({k: list(v) for k, v in pair.weights.items()}),
+                status=str(pair.status),
+                created_at=pair.created_at,
+            )
+        )
+        self._session.flush()
+
+    def find(self, person_a: str, person_b: str) -> ReviewPair | None:
+        row = self._session.scalar(
+            select(ReviewPairRow).where(
+                ((ReviewPairRow.person_a == person_a) & (ReviewPairRow.person_b == person_b))
+                | ((ReviewPairRow.person_a == person_b) & (ReviewPairRow.person_b == person_a))
+            )
+        )
+        return None if row is None else self._to_pair(row)
+
+    def list(self, status: str | None = None, *, limit: int = 100) -> list[ReviewPair]:
+        query = select(ReviewPairRow).order_by(ReviewPairRow.probability.desc()).limit(limit)
+        if status is not None:
+            query = query.where(ReviewPairRow.status == status)
+        return [self._to_pair(r) for r in self._session.scalars(query)]
+
+    @staticmethod
+    def _to_pair(row: ReviewPairRow) -> ReviewPair:
+        weights = {k: (str(v[0]), float(v[1])) for k, v in json.loads(row.weights).items()}
+        return ReviewPair(
+            id=row.id,
+            person_a=row.person_a,
+            person_b=row.person_b,
+            probability=row.probability,
+            weights=weights,
+            created_at=as_utc(row.created_at),
+            status=ReviewStatus(row.status),
+            decided_by=row.decided_by,
+            decided_at=as_utc(row.decided_at) if row.decided_at else None,
         )

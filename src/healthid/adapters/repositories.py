@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from healthid.adapters.crypto import BlindIndex, FieldCipher
-from healthid.adapters.tables import HealthIdRow, IdentifierRow, PersonRow
+from healthid.adapters.tables import BlockingKeyRow, HealthIdRow, IdentifierRow, PersonRow
 from healthid.domain.birth_date import parse_birth_date
 from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
@@ -138,6 +138,28 @@ class SqlPersonRepository:
                 value = self._sealer.open("identifiers", row.id, "value", row.value_ct)
                 page.append((person, value))
         return page, int(total or 0)
+
+    def _block_index(self, key: str) -> str:
+        return self._sealer.index("block", key)
+
+    def set_blocking_keys(self, person_id: str, keys: set[str]) -> None:
+        self._session.execute(delete(BlockingKeyRow).where(BlockingKeyRow.person_id == person_id))
+        self._session.add_all(
+            BlockingKeyRow(key_index=index, person_id=person_id)
+            for index in {self._block_index(k) for k in keys}
+        )
+        self._session.flush()
+
+    def candidates(self, keys: set[str], *, limit: int = 200) -> list[Person]:
+        if not keys:
+            return []
+        ids = self._session.scalars(
+            select(BlockingKeyRow.person_id)
+            .where(BlockingKeyRow.key_index.in_(sorted(self._block_index(k) for k in keys)))
+            .distinct()
+            .limit(limit)
+        ).all()
+        return [p for p in (self.get(person_id) for person_id in ids) if p is not None]
 
     def _to_person(self, row: PersonRow) -> Person:
         fields = {

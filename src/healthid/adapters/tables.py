@@ -8,12 +8,14 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -170,3 +172,29 @@ class IssuanceRequestRow(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reason_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"))
+
+
+class BlockingKeyRow(Base):
+    """A keyed blind index of a blocking key: candidates by index lookup, no names stored."""
+
+    __tablename__ = "blocking_keys"
+
+    key_index: Mapped[str] = mapped_column(String(32), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), primary_key=True, index=True)
+
+
+class ReviewPairRow(Base):
+    """A candidate duplicate pair for a person to decide; a rejected one is never proposed again."""
+
+    __tablename__ = "review_pairs"
+    __table_args__ = (UniqueConstraint("person_a", "person_b", name="uq_review_pairs_pair"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    person_a: Mapped[str] = mapped_column(ForeignKey("persons.id"))
+    person_b: Mapped[str] = mapped_column(ForeignKey("persons.id"))
+    probability: Mapped[float] = mapped_column(Float)
+    weights: Mapped[str] = mapped_column(Text)  # JSON: comparison -> [level, weight]
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -12,6 +12,7 @@ from healthid.adapters.account_repositories import (
     SqlAccountRepository,
     SqlAuditRepository,
     SqlIssuanceRequestRepository,
+    SqlReviewRepository,
 )
 from healthid.adapters.repositories import Sealer, SqlHealthIdRepository, SqlPersonRepository
 from healthid.services.ports import (
@@ -20,6 +21,7 @@ from healthid.services.ports import (
     HealthIdRepository,
     IssuanceRequestRepository,
     PersonRepository,
+    ReviewRepository,
     UniquenessError,
 )
 
@@ -38,6 +40,7 @@ class SqlAlchemyUnitOfWork:
         self.issuance_requests: IssuanceRequestRepository = SqlIssuanceRequestRepository(
             self.session, self._sealer
         )
+        self.reviews: ReviewRepository = SqlReviewRepository(self.session)
         return self
 
     def __exit__(

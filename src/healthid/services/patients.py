@@ -15,7 +15,7 @@ from healthid.domain.identifiers import (
     parse_personal_id,
 )
 from healthid.domain.person import Demographics, Person, parse_demographics
-from healthid.services import registry
+from healthid.services import matching, registry
 from healthid.services.access import Permission, Principal, RequestContext, authorize
 from healthid.services.audit import (
     QuotaExceededError,
@@ -122,7 +122,7 @@ def register_person(
             phone=phone,
             today=clock.now().date(),
         )
-        person_id, created = _register_by_cccd(uow_factory, clock, str(cccd), demographics)
+        person_id, created = _register_by_cccd(uow_factory, places, clock, str(cccd), demographics)
     with uow_factory() as uow:
         person = uow.persons.get(person_id)
         if person is None:
@@ -143,7 +143,11 @@ def register_person(
 
 
 def _register_by_cccd(
-    uow_factory: UnitOfWorkFactory, clock: Clock, cccd: str, demographics: Demographics
+    uow_factory: UnitOfWorkFactory,
+    places: AdminUnits,
+    clock: Clock,
+    cccd: str,
+    demographics: Demographics,
 ) -> tuple[str, bool]:
     pid = parse_personal_id(cccd)
     check_personal_id_matches(pid, sex=demographics.sex, birth_year=demographics.birth_date.year)
@@ -157,6 +161,7 @@ def _register_by_cccd(
                 now = clock.now()
                 person = Person(uuid.uuid4().hex, demographics, now, now, [identifier])
                 uow.persons.add(person)
+                matching.index_person(uow, places, person)
                 uow.commit()
         except UniquenessError:
             continue

@@ -14,6 +14,7 @@ from healthid.domain.identifiers import Identifier
 from healthid.domain.issuance import IssuedHealthId
 from healthid.domain.issuance_request import IssuanceRequest
 from healthid.domain.person import Person
+from healthid.domain.review import ReviewPair
 
 
 class UniquenessError(Exception):
@@ -37,6 +38,12 @@ class PersonRepository(Protocol):
         self, system: str, scope: str, *, limit: int, offset: int
     ) -> tuple[list[tuple[Person, str]], int]:
         """Persons with an identifier of ``system`` in ``scope``, its value, and the total."""
+
+    def set_blocking_keys(self, person_id: str, keys: set[str]) -> None:
+        """Replace the person's blocking keys (stored only as blind indexes)."""
+
+    def candidates(self, keys: set[str], *, limit: int = 200) -> list[Person]:
+        """Persons sharing at least one blocking key, found by index."""
 
 
 class HealthIdRepository(Protocol):
@@ -106,6 +113,15 @@ class IssuanceRequestRepository(Protocol):
     def list(self, status: str | None = None) -> list[IssuanceRequest]: ...
 
 
+class ReviewRepository(Protocol):
+    def add(self, pair: ReviewPair) -> None: ...
+
+    def find(self, person_a: str, person_b: str) -> ReviewPair | None:
+        """The pair in either order, whatever its status."""
+
+    def list(self, status: str | None = None, *, limit: int = 100) -> list[ReviewPair]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done inside is committed together or not at all."""
 
@@ -114,6 +130,7 @@ class UnitOfWork(Protocol):
     accounts: AccountRepository
     audit: AuditRepository
     issuance_requests: IssuanceRequestRepository
+    reviews: ReviewRepository
 
     def __enter__(self) -> Self: ...
 

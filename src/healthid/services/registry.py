@@ -20,6 +20,8 @@ from healthid.domain.identifiers import (
 )
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId, Verification
 from healthid.domain.person import Demographics, Person, parse_demographics
+from healthid.matching.model import Decision
+from healthid.services import matching
 from healthid.services.ports import (
     AdminUnits,
     Clock,
@@ -37,6 +39,7 @@ class Established:
     person_id: str
     health_id: HealthId
     created: bool
+    decision: Decision = Decision.MATCH  # how the registration found its person
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,17 @@ def establish_health_id(
     version, key = keys.issuing_key()
     try:
         with uow_factory() as uow:
-            person = _person_for(uow, demographics, identifiers, clock)
+            placement = _person_for(uow, places, demographics, identifiers, clock)
+            person = placement.person
+            if placement.issued is not None:
+                uow.commit()
+                _, held_key = keys.issuing_key(placement.issued.key_version)
+                return Established(
+                    person.id,
+                    placement.issued.full(held_key),
+                    created=False,
+                    decision=placement.decision,
+                )
             issued = IssuedHealthId(
                 id=uuid.uuid4().hex,
                 person_id=person.id,
@@ -129,6 +142,7 @@ def establish_health_id(
                 issued_at=clock.now(),
             )
             uow.health_ids.add(issued)
+            matching.index_person(uow, places, person)
             uow.commit()
     except UniquenessError:
         # Another request established this SI number (or claimed one of these
@@ -142,46 +156,83 @@ def establish_health_id(
                 "mã định danh này đã thuộc về một người khác",
             ) from None
         return existing
-    return Established(person.id, issued.full(key), created=True)
+    return Established(person.id, issued.full(key), created=True, decision=placement.decision)
 
 
 def _existing(uow_factory: UnitOfWorkFactory, keys: KeyRing, si: str) -> Established | None:
+    """The ID this SI number already leads to: its own, or its person's (a second SI number)."""
     with uow_factory() as uow:
         issued = uow.health_ids.get_by_si(si)
+        if issued is None:
+            holder = uow.persons.find_by_identifier(Identifier(IdentifierSystem.SI, si))
+            issued = current_health_id(uow, holder.id) if holder else None
     if issued is None:
         return None
     _, key = keys.issuing_key(issued.key_version)
     return Established(issued.person_id, issued.full(key), created=False)
 
 
+@dataclass(frozen=True)
+class _Placement:
+    """Where a registration lands: on which person, and whether they already hold an ID."""
+
+    person: Person
+    decision: Decision
+    issued: IssuedHealthId | None = None
+
+
+def _link(uow: UnitOfWork, owner: Person, identifiers: list[Identifier]) -> None:
+    known = {(i.system, i.scope, i.value) for i in owner.identifiers}
+    for new in identifiers:
+        if (new.system, new.scope, new.value) not in known:
+            uow.persons.add_identifier(owner.id, new)
+
+
 def _person_for(
-    uow: UnitOfWork, demographics: Demographics, identifiers: list[Identifier], clock: Clock
-) -> Person:
-    """The person to attach a new ID to: one already known by CCCD, or a new one."""
+    uow: UnitOfWork,
+    places: AdminUnits,
+    demographics: Demographics,
+    identifiers: list[Identifier],
+    clock: Clock,
+) -> _Placement:
+    """The person to give this SI number: one already known, or a new one."""
     now = clock.now()
+    si = identifiers[0].value
+    record = matching.record_of(
+        key="new", demographics=demographics, identifiers=identifiers, places=places
+    )
     for identifier in identifiers[1:]:
         owner = uow.persons.find_by_identifier(identifier)
         if owner is None:
             continue
         owner_si = owner.identifier(IdentifierSystem.SI)
-        if owner_si is not None and owner_si.value == identifiers[0].value:
+        if owner_si is not None and owner_si.value == si:
             # A concurrent request established this very person a moment ago.
             raise UniquenessError("established concurrently")
-        if owner_si is not None:
+        if owner_si is None:
+            # Known by CCCD alone: their ID is established now the SI number is
+            # known (NĐ 102/2025), and their recorded data corrected.
+            _link(uow, owner, identifiers)
+            corrected = owner.corrected(demographics, now)
+            uow.persons.update(corrected)
+            return _Placement(corrected, Decision.MATCH)
+        scored = matching.score(matching.person_record(owner, places), record)
+        if scored.decision != Decision.MATCH:
             raise ConflictError(
                 str(identifier.system),
                 "belongs_to_another_person",
                 "this identifier already belongs to a person with another SI number",
                 "mã định danh này đã thuộc về một người có mã số BHXH khác",
             )
-        # A person first known by CCCD alone: their ID is established now the
-        # SI number is known (NĐ 102/2025); their recorded data is corrected.
-        known = {(i.system, i.scope, i.value) for i in owner.identifiers}
-        for new in identifiers:
-            if (new.system, new.scope, new.value) not in known:
-                uow.persons.add_identifier(owner.id, new)
-        uow.persons.update(owner.corrected(demographics, now))
-        return owner
+        # One human holding two SI numbers: the second maps to the same person and ID.
+        _link(uow, owner, identifiers)
+        return _Placement(owner, Decision.MATCH, current_health_id(uow, owner.id))
+    candidate = matching.best_candidate(uow, places, record)
+    if candidate is not None and candidate.scored.decision == Decision.MATCH:
+        _link(uow, candidate.person, identifiers)
+        return _Placement(
+            candidate.person, Decision.MATCH, current_health_id(uow, candidate.person.id)
+        )
     person = Person(
         id=uuid.uuid4().hex,
         demographics=demographics,
@@ -190,7 +241,10 @@ def _person_for(
         identifiers=identifiers,
     )
     uow.persons.add(person)
-    return person
+    if candidate is not None:
+        matching.queue_review(uow, clock, candidate.person.id, person.id, candidate.scored)
+        return _Placement(person, Decision.REVIEW)
+    return _Placement(person, Decision.NEW)
 
 
 # Verification must take as long for an unknown SI number as for a known one.
@@ -252,6 +306,7 @@ def correct_demographics(
     *,
     uow_factory: UnitOfWorkFactory,
     clock: Clock,
+    places: AdminUnits,
     person_id: str,
     full_name: str | None = None,
     birth_date: str | None = None,
@@ -282,6 +337,7 @@ def correct_demographics(
             )
         corrected = person.corrected(new, clock.now())
         uow.persons.update(corrected)
+        matching.index_person(uow, places, corrected)
         uow.commit()
     return corrected
 

@@ -39,9 +39,37 @@ def _person(api: Api) -> str:
     return str(response.json()["id"])
 
 
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Giang",
+    "Hải",
+    "Khoa",
+    "Lâm",
+    "Minh",
+    "Nam",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tùng",
+    "Việt",
+]
+
+
 def _fresh_person_body() -> dict[str, Any]:
+    """Someone new each time: the registry links a second record of the same person."""
     n = next(_serial)
-    return {**AN, "si_number": f"{n:010d}", "cccd": None, "bhyt_card": None}
+    name = f"Trần {GIVEN[n % len(GIVEN)]} {GIVEN[n // len(GIVEN) % len(GIVEN)]}"
+    return {
+        **AN,
+        "si_number": f"{n:010d}",
+        "cccd": None,
+        "bhyt_card": None,
+        "full_name": name,
+        "birth_date": str(1930 + n % 90),
+    }
 
 
 def _request_id(api: Api) -> str:

@@ -13,6 +13,7 @@ from healthid.domain.admin_units import CodeVersion, Province
 from healthid.domain.identifiers import Identifier
 from healthid.domain.issuance import IssuedHealthId
 from healthid.domain.person import Person
+from healthid.domain.review import ReviewPair
 from healthid.services.ports import UniquenessError
 
 
@@ -23,6 +24,8 @@ class Store:
     persons: dict[str, Person] = field(default_factory=dict)
     owners: dict[tuple[str, str, str], str] = field(default_factory=dict)
     health_ids: dict[str, IssuedHealthId] = field(default_factory=dict)
+    blocks: dict[str, set[str]] = field(default_factory=dict)
+    reviews: dict[frozenset[str], ReviewPair] = field(default_factory=dict)
 
 
 class FakePersons:
@@ -60,6 +63,31 @@ class FakePersons:
     def iter_all(self) -> Iterator[Person]:
         yield from (copy.deepcopy(p) for p in self.store.persons.values())
 
+    def set_blocking_keys(self, person_id: str, keys: set[str]) -> None:
+        for members in self.store.blocks.values():
+            members.discard(person_id)
+        for key in keys:
+            self.store.blocks.setdefault(key, set()).add(person_id)
+
+    def candidates(self, keys: set[str], *, limit: int = 200) -> list[Person]:
+        ids = sorted({p for key in keys for p in self.store.blocks.get(key, set())})
+        return [p for p in (self.get(i) for i in ids[:limit]) if p is not None]
+
+
+class FakeReviews:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, pair: ReviewPair) -> None:
+        self.store.reviews[frozenset((pair.person_a, pair.person_b))] = pair
+
+    def find(self, person_a: str, person_b: str) -> ReviewPair | None:
+        return self.store.reviews.get(frozenset((person_a, person_b)))
+
+    def list(self, status: str | None = None, *, limit: int = 100) -> list[ReviewPair]:
+        pairs = [p for p in self.store.reviews.values() if status is None or p.status == status]
+        return pairs[:limit]
+
 
 class FakeHealthIds:
     def __init__(self, store: Store) -> None:
@@ -88,6 +116,7 @@ class FakeUnitOfWork:
         self.working = copy.deepcopy(self.shared)
         self.persons = FakePersons(self.working)
         self.health_ids = FakeHealthIds(self.working)
+        self.reviews = FakeReviews(self.working)
         return self
 
     def __exit__(

@@ -93,10 +93,18 @@ def test_bhyt_card_for_another_si_number_is_refused(env: dict[str, Any]) -> None
     assert info.value.field == "bhyt_card"
 
 
-def test_cccd_of_a_person_with_another_si_number_is_a_conflict(env: dict[str, Any]) -> None:
+def test_cccd_of_a_person_with_another_si_number_links_the_same_human(
+    env: dict[str, Any],
+) -> None:
+    first = establish(env)
+    second = establish(env, si_number="0123456780", bhyt_card=None, full_name="Nguyen Van An")
+    assert (second.person_id, second.health_id) == (first.person_id, first.health_id)
+
+
+def test_cccd_of_someone_else_under_another_si_number_is_a_conflict(env: dict[str, Any]) -> None:
     establish(env)
     with pytest.raises(ConflictError) as info:
-        establish(env, si_number="0123456780", bhyt_card=None)
+        establish(env, si_number="0123456780", bhyt_card=None, full_name="Trần Văn Bình")
     assert info.value.field == "cccd"
 
 
@@ -138,7 +146,14 @@ def test_rotating_keys_keeps_old_ids_valid_and_new_ids_use_the_new_key(
 ) -> None:
     old = establish(env).health_id
     services.rotate_keys(keys=keys)
-    new = establish(env, si_number="1111111111", cccd=None, bhyt_card=None)
+    new = establish(
+        env,
+        si_number="1111111111",
+        cccd=None,
+        bhyt_card=None,
+        full_name="Trần Văn Bình",
+        birth_date="1971",
+    )
     assert store.health_ids["1111111111"].key_version == 2
     for hid in (old, new.health_id):
         assert (
@@ -175,6 +190,7 @@ def test_correcting_demographics_keeps_the_id(env: dict[str, Any]) -> None:
     services.correct_demographics(
         uow_factory=env["uow_factory"],
         clock=env["clock"],
+        places=env["places"],
         person_id=result.person_id,
         full_name="Nguyễn Văn Ân",
         address="12 Phố Huế, Hà Nội",
@@ -198,6 +214,7 @@ def test_correction_that_breaks_the_cccd_rule_is_refused(env: dict[str, Any]) ->
         services.correct_demographics(
             uow_factory=env["uow_factory"],
             clock=env["clock"],
+            places=env["places"],
             person_id=result.person_id,
             birth_date="1991",
         )

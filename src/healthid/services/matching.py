@@ -1,0 +1,95 @@
+"""One person, one ID (Điều 3.7): find the person a registration may already be.
+
+Candidates come from the blocking-key index, are scored in process by the
+packaged Fellegi–Sunter model, and lead to a decision: link (match), ask a
+person (review), or a new person.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from functools import cache
+
+from healthid.domain.identifiers import Identifier, IdentifierSystem
+from healthid.domain.person import Demographics, Person
+from healthid.domain.review import ReviewPair, ReviewStatus
+from healthid.matching.blocking import blocking_keys
+from healthid.matching.model import Decision, Model, Scored
+from healthid.matching.normalise import MatchRecord, match_record
+from healthid.services.ports import AdminUnits, Clock, UnitOfWork
+
+
+@cache
+def model() -> Model:
+    return Model.load()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person: Person
+    scored: Scored
+
+
+def record_of(
+    *, key: str, demographics: Demographics, identifiers: list[Identifier], places: AdminUnits
+) -> MatchRecord:
+    cccd = next((i.value for i in identifiers if i.system == IdentifierSystem.CCCD), None)
+    place = places.resolve_birthplace(demographics.birthplace) if demographics.birthplace else None
+    return match_record(
+        key=key,
+        full_name=demographics.full_name,
+        birth_date=demographics.birth_date,
+        sex=str(demographics.sex),
+        cccd=cccd,
+        birth_province=place.code if place else None,
+    )
+
+
+def person_record(person: Person, places: AdminUnits) -> MatchRecord:
+    return record_of(
+        key=person.id,
+        demographics=person.demographics,
+        identifiers=person.identifiers,
+        places=places,
+    )
+
+
+def index_person(uow: UnitOfWork, places: AdminUnits, person: Person) -> None:
+    """Store the person's blocking keys (as blind indexes) so later registrations find them."""
+    uow.persons.set_blocking_keys(person.id, blocking_keys(person_record(person, places)))
+
+
+def score(a: MatchRecord, b: MatchRecord) -> Scored:
+    return model().score(a, b)
+
+
+def best_candidate(uow: UnitOfWork, places: AdminUnits, record: MatchRecord) -> Candidate | None:
+    """The most likely existing person for ``record``, if any scores above 'new'."""
+    best: Candidate | None = None
+    for person in uow.persons.candidates(blocking_keys(record)):
+        scored = model().score(person_record(person, places), record)
+        if scored.decision != Decision.NEW and (
+            best is None or scored.probability > best.scored.probability
+        ):
+            best = Candidate(person, scored)
+    return best
+
+
+def queue_review(uow: UnitOfWork, clock: Clock, a: str, b: str, scored: Scored) -> None:
+    """Ask a person about this pair, unless someone already said they are two people."""
+    if uow.reviews.find(a, b) is not None:
+        return
+    uow.reviews.add(
+        ReviewPair(
+            id=uuid.uuid4().hex,
+            person_a=a,
+            person_b=b,
+            probability=scored.probability,
+            weights={
+                name: (scored.levels[name], round(w, 3)) for name, w in scored.weights.items()
+            },
+            created_at=clock.now(),
+            status=ReviewStatus.PENDING,
+        )
+    )

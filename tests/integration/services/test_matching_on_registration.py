@@ -1,0 +1,87 @@
+"""Registration finds the person a record already is: link, review, or new — on both stores."""
+
+from __future__ import annotations
+
+from healthid import bootstrap
+from healthid.domain.review import ReviewStatus
+from healthid.matching.model import Decision
+from healthid.services import registry as services
+
+THUY = {
+    "si_number": "0123456789",
+    "full_name": "Nguyễn Thị Thuỷ",
+    "birth_date": "1990-03-12",
+    "sex": "female",
+    "birthplace": "Hà Nội",
+    "cccd": "001190012345",
+}
+
+
+def establish(registry: bootstrap.Registry, **person: str | None) -> services.Established:
+    return services.establish_health_id(
+        uow_factory=registry.uow,
+        keys=registry.keys,
+        places=registry.places,
+        clock=registry.clock,
+        **person,  # type: ignore[arg-type]
+    )
+
+
+def test_a_second_si_number_for_the_same_human_gets_the_same_health_id(
+    registry: bootstrap.Registry,
+) -> None:
+    first = establish(registry, **THUY)
+    second = establish(
+        registry,
+        **{**THUY, "si_number": "0123456780", "full_name": "NGUYEN THI THUY", "cccd": None},
+    )
+    assert second.decision == Decision.MATCH
+    assert (second.person_id, second.health_id) == (first.person_id, first.health_id)
+    again = establish(registry, **{**THUY, "si_number": "0123456780", "cccd": None})
+    assert again.health_id == first.health_id
+    view = services.lookup(uow_factory=registry.uow, system="si", value="0123456780")
+    assert view.person.id == first.person_id
+
+
+def test_the_same_cccd_under_another_si_number_links_when_the_rest_agrees(
+    registry: bootstrap.Registry,
+) -> None:
+    first = establish(registry, **THUY)
+    second = establish(registry, **{**THUY, "si_number": "7700000001", "full_name": "Nguyễn Thuỷ"})
+    assert second.person_id == first.person_id
+
+
+def test_an_uncertain_pair_becomes_a_new_person_and_a_review(registry: bootstrap.Registry) -> None:
+    first = establish(registry, **{**THUY, "cccd": None})
+    other = establish(
+        registry,
+        **{
+            **THUY,
+            "si_number": "0123456780",
+            "cccd": None,
+            "birthplace": "Hải Phòng",
+        },
+    )
+    assert other.decision == Decision.REVIEW
+    assert other.person_id != first.person_id
+    with registry.uow() as uow:
+        pending = uow.reviews.list(str(ReviewStatus.PENDING))
+    assert [{p.person_a, p.person_b} for p in pending] == [{first.person_id, other.person_id}]
+    assert pending[0].weights["given"][0] == "exact"
+
+
+def test_twins_are_never_linked(registry: bootstrap.Registry) -> None:
+    first = establish(registry, **{**THUY, "cccd": None})
+    twin = establish(
+        registry, **{**THUY, "si_number": "0123456780", "cccd": None, "full_name": "Nguyễn Thị Thu"}
+    )
+    assert twin.person_id != first.person_id
+    assert twin.decision != Decision.MATCH
+
+
+def test_a_different_person_is_new(registry: bootstrap.Registry) -> None:
+    establish(registry, **THUY)
+    other = establish(
+        registry, si_number="7900000002", full_name="Lê Văn Nam", birth_date="1975", sex="male"
+    )
+    assert other.decision == Decision.NEW
