@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from healthid.adapters.crypto import BlindIndex, FieldCipher
@@ -116,7 +116,8 @@ class SqlPersonRepository:
         return None if person_id is None else self.get(person_id)
 
     def iter_all(self) -> Iterator[Person]:
-        for row in self._session.scalars(select(PersonRow).order_by(PersonRow.id)):
+        query = select(PersonRow).where(PersonRow.merged_into.is_(None)).order_by(PersonRow.id)
+        for row in self._session.scalars(query):
             yield self._to_person(row)
 
     def with_scope(
@@ -138,6 +139,31 @@ class SqlPersonRepository:
                 value = self._sealer.open("identifiers", row.id, "value", row.value_ct)
                 page.append((person, value))
         return page, int(total or 0)
+
+    def move_identifiers(self, from_person: str, to_person: str) -> list[str]:
+        ids = list(
+            self._session.scalars(
+                select(IdentifierRow.id).where(IdentifierRow.person_id == from_person)
+            )
+        )
+        self.move_identifier_rows(ids, to_person)
+        return ids
+
+    def move_identifier_rows(self, row_ids: list[str], to_person: str) -> None:
+        if row_ids:
+            self._session.execute(
+                update(IdentifierRow)
+                .where(IdentifierRow.id.in_(row_ids))
+                .values(person_id=to_person)
+            )
+
+    def set_merged_into(self, person_id: str, survivor_id: str | None) -> None:
+        self._session.execute(
+            update(PersonRow).where(PersonRow.id == person_id).values(merged_into=survivor_id)
+        )
+
+    def merged_into(self, person_id: str) -> str | None:
+        return self._session.scalar(select(PersonRow.merged_into).where(PersonRow.id == person_id))
 
     def _block_index(self, key: str) -> str:
         return self._sealer.index("block", key)
@@ -234,6 +260,15 @@ class SqlHealthIdRepository:
             .order_by(HealthIdRow.issued_at)
         )
         return [self._to_issued(row) for row in rows]
+
+    def set_status(
+        self, health_id_id: str, status: str, replaced_by: str | None, at: datetime
+    ) -> None:
+        self._session.execute(
+            update(HealthIdRow)
+            .where(HealthIdRow.id == health_id_id)
+            .values(status=status, replaced_by=replaced_by, status_changed_at=at)
+        )
 
     def _to_issued(self, row: HealthIdRow) -> IssuedHealthId:
         canonical = self._sealer.open("health_ids", row.id, "canonical", row.canonical_ct)

@@ -44,6 +44,8 @@ class PersonRow(Base):
     birthplace_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     address_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Set when merged into another person: the row stays, so an unmerge can restore it.
+    merged_into: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -198,3 +200,20 @@ class ReviewPairRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MergeRow(Base):
+    """A merge, with what it moved, so an unmerge restores both persons exactly."""
+
+    __tablename__ = "merges"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    survivor_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
+    absorbed_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
+    review_id: Mapped[str | None] = mapped_column(ForeignKey("review_pairs.id"))
+    moved_identifiers: Mapped[str] = mapped_column(Text)  # JSON list of identifier row ids
+    replaced_health_ids: Mapped[str] = mapped_column(Text)  # JSON list of health_id row ids
+    merged_by: Mapped[str] = mapped_column(String(64))
+    merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    unmerged_by: Mapped[str | None] = mapped_column(String(64))
+    unmerged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -24,3 +24,19 @@ class ReviewPair:
     status: ReviewStatus = ReviewStatus.PENDING
     decided_by: str | None = None
     decided_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Two persons made one. What moved is kept, so an unmerge restores both exactly."""
+
+    id: str
+    survivor_id: str
+    absorbed_id: str
+    moved_identifiers: list[str]
+    replaced_health_ids: list[str]
+    merged_by: str
+    merged_at: datetime
+    review_id: str | None = None
+    unmerged_by: str | None = None
+    unmerged_at: datetime | None = None

@@ -18,6 +18,7 @@ class Permission(StrEnum):
     REQUEST_ISSUANCE = "request_issuance"
     LIST_ISSUANCE = "list_issuance"
     DECIDE_ISSUANCE = "decide_issuance"
+    REVIEW_DUPLICATES = "review_duplicates"
     MANAGE_FACILITIES = "manage_facilities"
     MANAGE_ACCOUNTS = "manage_accounts"
     READ_AUDIT = "read_audit"
@@ -33,6 +34,7 @@ POLICY: dict[Permission, frozenset[Role]] = {
     Permission.REQUEST_ISSUANCE: _FACILITY,
     Permission.LIST_ISSUANCE: frozenset({Role.AUTHORITY, Role.ADMIN}),
     Permission.DECIDE_ISSUANCE: frozenset({Role.AUTHORITY}),
+    Permission.REVIEW_DUPLICATES: frozenset({Role.AUTHORITY}),
     Permission.MANAGE_FACILITIES: frozenset({Role.ADMIN}),
     Permission.MANAGE_ACCOUNTS: frozenset({Role.ADMIN, Role.FACILITY_ADMIN}),
     Permission.READ_AUDIT: frozenset({Role.ADMIN, Role.AUDITOR}),

@@ -14,7 +14,7 @@ from healthid.domain.identifiers import Identifier
 from healthid.domain.issuance import IssuedHealthId
 from healthid.domain.issuance_request import IssuanceRequest
 from healthid.domain.person import Person
-from healthid.domain.review import ReviewPair
+from healthid.domain.review import Merge, ReviewPair
 
 
 class UniquenessError(Exception):
@@ -32,12 +32,22 @@ class PersonRepository(Protocol):
 
     def add_identifier(self, person_id: str, identifier: Identifier) -> None: ...
 
-    def iter_all(self) -> Iterator[Person]: ...
+    def iter_all(self) -> Iterator[Person]:
+        """Every person not merged into another."""
 
     def with_scope(
         self, system: str, scope: str, *, limit: int, offset: int
     ) -> tuple[list[tuple[Person, str]], int]:
         """Persons with an identifier of ``system`` in ``scope``, its value, and the total."""
+
+    def move_identifiers(self, from_person: str, to_person: str) -> list[str]:
+        """Move every identifier of one person to another; the moved rows' ids."""
+
+    def move_identifier_rows(self, row_ids: list[str], to_person: str) -> None: ...
+
+    def set_merged_into(self, person_id: str, survivor_id: str | None) -> None: ...
+
+    def merged_into(self, person_id: str) -> str | None: ...
 
     def set_blocking_keys(self, person_id: str, keys: set[str]) -> None:
         """Replace the person's blocking keys (stored only as blind indexes)."""
@@ -52,6 +62,10 @@ class HealthIdRepository(Protocol):
     def get_by_si(self, si_number: str) -> IssuedHealthId | None: ...
 
     def for_person(self, person_id: str) -> list[IssuedHealthId]: ...
+
+    def set_status(
+        self, health_id_id: str, status: str, replaced_by: str | None, at: datetime
+    ) -> None: ...
 
 
 class AccountRepository(Protocol):
@@ -120,6 +134,16 @@ class ReviewRepository(Protocol):
         """The pair in either order, whatever its status."""
 
     def list(self, status: str | None = None, *, limit: int = 100) -> list[ReviewPair]: ...
+
+    def get(self, review_id: str) -> ReviewPair | None: ...
+
+    def decide(self, review_id: str, status: str, by: str, at: datetime) -> None: ...
+
+    def add_merge(self, merge: Merge) -> None: ...
+
+    def get_merge(self, merge_id: str) -> Merge | None: ...
+
+    def mark_unmerged(self, merge_id: str, by: str, at: datetime) -> None: ...
 
 
 class UnitOfWork(Protocol):

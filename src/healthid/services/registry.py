@@ -166,6 +166,10 @@ def _existing(uow_factory: UnitOfWorkFactory, keys: KeyRing, si: str) -> Establi
         if issued is None:
             holder = uow.persons.find_by_identifier(Identifier(IdentifierSystem.SI, si))
             issued = current_health_id(uow, holder.id) if holder else None
+        elif issued.status == HealthIdStatus.REPLACED:
+            # Merged away: the SI number now leads to the surviving person's ID.
+            survivor = uow.persons.merged_into(issued.person_id)
+            issued = (current_health_id(uow, survivor) if survivor else None) or issued
     if issued is None:
         return None
     _, key = keys.issuing_key(issued.key_version)

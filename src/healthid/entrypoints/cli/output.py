@@ -14,6 +14,8 @@ _NOT_FOUND_VI = {
     "facility": "Không tìm thấy cơ sở khám chữa bệnh",
     "user": "Không tìm thấy người dùng",
     "client": "Không tìm thấy ứng dụng kết nối",
+    "review": "Không tìm thấy cặp cần xét",
+    "merge": "Không tìm thấy lần gộp này",
 }
 
 
