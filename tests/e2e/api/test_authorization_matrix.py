@@ -101,6 +101,32 @@ def _throwaway_client(api: Api) -> str:
     ).client_id
 
 
+def _review_id(api: Api) -> str:
+    """A fresh pending pair: the same name and date, born in two provinces."""
+    n = next(_serial)
+    body = {
+        **_fresh_person_body(),
+        "full_name": f"Đỗ Thị Khuê {GIVEN[n % len(GIVEN)]}",
+        "birth_date": "1980-04-25",
+        "birthplace": "Hà Nội",
+    }
+    for si, place in ((f"{n:010d}", "Hà Nội"), (f"{n + 500_000:010d}", "Cà Mau")):
+        api.client.post(
+            "/api/v1/persons",
+            json={**body, "si_number": si, "birthplace": place},
+            headers=api.headers("staff"),
+        )
+    pending = api.client.get("/api/v1/reviews", headers=api.headers("authority")).json()
+    return str(pending[0]["id"])
+
+
+def _merge_id(api: Api) -> str:
+    merged = api.client.post(
+        f"/api/v1/reviews/{_review_id(api)}/merge", json={}, headers=api.headers("authority")
+    )
+    return str(merged.json()["id"])
+
+
 def allowed(ok: int, who: set[str]) -> dict[str, int]:
     """``ok`` for the callers in ``who``, 401 for anonymous, 403 for everyone else."""
     return {c: ok if c in who else (401 if c == "anonymous" else 403) for c in CALLERS}
@@ -182,6 +208,23 @@ ROUTES: dict[tuple[str, str], tuple[Builder, dict[str, int]]] = {
             f"/api/v1/issuance-requests/{_request_id(api)}/reject",
             {"json": {"reason": "không đủ hồ sơ"}},
         ),
+        allowed(200, {"authority"}),
+    ),
+    ("GET", "/api/v1/reviews"): (lambda api: ("/api/v1/reviews", {}), allowed(200, {"authority"})),
+    ("GET", "/api/v1/reviews/{review_id}"): (
+        lambda api: (f"/api/v1/reviews/{_review_id(api)}", {}),
+        allowed(200, {"authority"}),
+    ),
+    ("POST", "/api/v1/reviews/{review_id}/merge"): (
+        lambda api: (f"/api/v1/reviews/{_review_id(api)}/merge", {"json": {}}),
+        allowed(200, {"authority"}),
+    ),
+    ("POST", "/api/v1/reviews/{review_id}/reject"): (
+        lambda api: (f"/api/v1/reviews/{_review_id(api)}/reject", {}),
+        allowed(204, {"authority"}),
+    ),
+    ("POST", "/api/v1/merges/{merge_id}/unmerge"): (
+        lambda api: (f"/api/v1/merges/{_merge_id(api)}/unmerge", {}),
         allowed(200, {"authority"}),
     ),
     ("POST", "/api/v1/admin/facilities"): (

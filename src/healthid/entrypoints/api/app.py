@@ -10,7 +10,15 @@ from fastapi import FastAPI
 from healthid import __version__, bootstrap
 from healthid.bootstrap import Registry
 from healthid.entrypoints.api import observability, problems
-from healthid.entrypoints.api.routes import admin, audit, issuance, oauth, ops, persons
+from healthid.entrypoints.api.routes import (
+    admin,
+    audit,
+    issuance,
+    oauth,
+    ops,
+    persons,
+    reviews,
+)
 
 API_PREFIX = "/api/v1"
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -28,7 +36,7 @@ def create_app(registry: Registry, lifespan: Lifespan | None = None) -> FastAPI:
     observability.install(app)
     app.include_router(ops.router)
     app.include_router(oauth.router)
-    for router in (persons.router, issuance.router, admin.router, audit.router):
+    for router in (persons.router, issuance.router, reviews.router, admin.router, audit.router):
         app.include_router(router, prefix=API_PREFIX)
     return app
 
