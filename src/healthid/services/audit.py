@@ -55,6 +55,33 @@ def event(
     )
 
 
+def record(
+    uow: UnitOfWork,
+    *,
+    clock: Clock,
+    action: Action,
+    outcome: Outcome = Outcome.SUCCESS,
+    principal: Principal | None = None,
+    ctx: RequestContext | None = None,
+    person_id: str | None = None,
+    detail: str | None = None,
+    actor: str | None = None,
+) -> None:
+    """Add an audit event to ``uow``: it commits, or fails, with the work it records."""
+    uow.audit.add(
+        event(
+            clock=clock,
+            action=action,
+            outcome=outcome,
+            principal=principal,
+            ctx=ctx,
+            person_id=person_id,
+            detail=detail,
+            actor=actor,
+        )
+    )
+
+
 def record_alone(uow_factory: UnitOfWorkFactory, audit_event: AuditEvent) -> None:
     """Record an event in a transaction of its own (a refusal: no other work to join)."""
     with uow_factory() as uow:
@@ -97,7 +124,7 @@ def read_audit(
     authorize(principal, Permission.READ_AUDIT)
     with uow_factory() as uow:
         events = uow.audit.query(where, limit=limit, offset=offset)
-        uow.audit.add(event(clock=clock, action=Action.AUDIT_READ, principal=principal, ctx=ctx))
+        record(uow, clock=clock, action=Action.AUDIT_READ, principal=principal, ctx=ctx)
         uow.commit()
     return events
 
@@ -108,6 +135,6 @@ def export_audit(
     """Every matching event, oldest first, for the operator's CSV export (itself recorded)."""
     with uow_factory() as uow:
         events = uow.audit.query(where, limit=None, oldest_first=True)
-        uow.audit.add(event(clock=clock, action=Action.AUDIT_READ, detail="export"))
+        record(uow, clock=clock, action=Action.AUDIT_READ, detail="export")
         uow.commit()
     return events

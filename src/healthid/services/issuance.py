@@ -16,7 +16,7 @@ from healthid.domain.issuance_request import IssuanceRequest, RequestStatus
 from healthid.domain.person import display_text, parse_demographics
 from healthid.services import registry
 from healthid.services.access import Permission, Principal, RequestContext, authorize
-from healthid.services.audit import event
+from healthid.services.audit import record
 from healthid.services.ports import AdminUnits, Clock, KeyRing, UnitOfWorkFactory
 
 
@@ -60,14 +60,13 @@ def request_issuance(
     )
     with uow_factory() as uow:
         uow.issuance_requests.add(request)
-        uow.audit.add(
-            event(
-                clock=clock,
-                action=Action.ISSUANCE_REQUEST,
-                principal=principal,
-                ctx=ctx,
-                detail=request.id,
-            )
+        record(
+            uow,
+            clock=clock,
+            action=Action.ISSUANCE_REQUEST,
+            principal=principal,
+            ctx=ctx,
+            detail=request.id,
         )
         uow.commit()
     return request
@@ -183,15 +182,14 @@ def _decide(
     )
     with uow_factory() as uow:
         uow.issuance_requests.update(decided)
-        uow.audit.add(
-            event(
-                clock=clock,
-                action=Action.ISSUANCE_DECIDE,
-                principal=principal,
-                ctx=ctx,
-                person_id=person_id,
-                detail=f"{status} {request.id}",
-            )
+        record(
+            uow,
+            clock=clock,
+            action=Action.ISSUANCE_DECIDE,
+            principal=principal,
+            ctx=ctx,
+            person_id=person_id,
+            detail=f"{status} {request.id}",
         )
         uow.commit()
     return decided

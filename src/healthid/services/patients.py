@@ -22,6 +22,7 @@ from healthid.services.audit import (
     Quotas,
     check_quota,
     event,
+    record,
     record_alone,
 )
 from healthid.services.ports import (
@@ -128,15 +129,14 @@ def register_person(
         if person is None:
             raise NotFoundError("person")
         summary = _summary(uow, person)
-        uow.audit.add(
-            event(
-                clock=clock,
-                action=Action.PERSON_REGISTER,
-                principal=principal,
-                ctx=ctx,
-                person_id=person_id,
-                detail="new" if created else "existing",
-            )
+        record(
+            uow,
+            clock=clock,
+            action=Action.PERSON_REGISTER,
+            principal=principal,
+            ctx=ctx,
+            person_id=person_id,
+            detail="new" if created else "existing",
         )
         uow.commit()
     return Registered(summary, created)
@@ -187,28 +187,26 @@ def find_person(
         try:
             check_quota(uow, principal=principal, clock=clock, quotas=quotas)
         except QuotaExceededError:
-            uow.audit.add(
-                event(
-                    clock=clock,
-                    action=Action.QUOTA_EXCEEDED,
-                    principal=principal,
-                    ctx=ctx,
-                    outcome=Outcome.DENIED,
-                )
+            record(
+                uow,
+                clock=clock,
+                action=Action.QUOTA_EXCEEDED,
+                principal=principal,
+                ctx=ctx,
+                outcome=Outcome.DENIED,
             )
             uow.commit()
             raise
         person = registry.find_by_identifier(uow, identifier)
-        uow.audit.add(
-            event(
-                clock=clock,
-                action=Action.PERSON_LOOKUP,
-                principal=principal,
-                ctx=ctx,
-                person_id=person.id if person else None,
-                detail=str(identifier.system),
-                outcome=Outcome.SUCCESS if person else Outcome.NOT_FOUND,
-            )
+        record(
+            uow,
+            clock=clock,
+            action=Action.PERSON_LOOKUP,
+            principal=principal,
+            ctx=ctx,
+            person_id=person.id if person else None,
+            detail=str(identifier.system),
+            outcome=Outcome.SUCCESS if person else Outcome.NOT_FOUND,
         )
         summary = _summary(uow, person) if person else None
         uow.commit()
@@ -268,14 +266,13 @@ def link_facility_mrn(
                 )
             if owner is None:
                 uow.persons.add_identifier(person_id, identifier)
-            uow.audit.add(
-                event(
-                    clock=clock,
-                    action=Action.FACILITY_LINK,
-                    principal=principal,
-                    ctx=ctx,
-                    person_id=person_id,
-                )
+            record(
+                uow,
+                clock=clock,
+                action=Action.FACILITY_LINK,
+                principal=principal,
+                ctx=ctx,
+                person_id=person_id,
             )
             summary = _summary(uow, person, identifier.value)
             uow.commit()
@@ -306,14 +303,13 @@ def facility_patients(
             IdentifierSystem.MRN, facility, limit=limit, offset=offset
         )
         page = [_summary(uow, person, mrn) for person, mrn in rows]
-        uow.audit.add(
-            event(
-                clock=clock,
-                action=Action.FACILITY_PATIENTS,
-                principal=principal,
-                ctx=ctx,
-                detail=f"{len(page)} rows",
-            )
+        record(
+            uow,
+            clock=clock,
+            action=Action.FACILITY_PATIENTS,
+            principal=principal,
+            ctx=ctx,
+            detail=f"{len(page)} rows",
         )
         uow.commit()
     return page, total

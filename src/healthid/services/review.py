@@ -12,7 +12,7 @@ from healthid.domain.person import Person
 from healthid.domain.review import Merge, ReviewPair, ReviewStatus
 from healthid.services import matching
 from healthid.services.access import Permission, Principal, RequestContext, authorize
-from healthid.services.audit import event
+from healthid.services.audit import record
 from healthid.services.ports import AdminUnits, Clock, UnitOfWork, UnitOfWorkFactory
 from healthid.services.registry import current_health_id
 
@@ -84,15 +84,14 @@ def show_review(
         a, b = _person(uow, pair.person_a), _person(uow, pair.person_b)
         ids = [current_health_id(uow, p.id) for p in (a, b)]
         for person in (a, b):
-            uow.audit.add(
-                event(
-                    clock=clock,
-                    action=Action.REVIEW_READ,
-                    principal=principal,
-                    ctx=ctx,
-                    person_id=person.id,
-                    actor=_actor(principal),
-                )
+            record(
+                uow,
+                clock=clock,
+                action=Action.REVIEW_READ,
+                principal=principal,
+                ctx=ctx,
+                person_id=person.id,
+                actor=_actor(principal),
             )
         uow.commit()
     return ReviewView(pair, a, b, *(i.masked if i else None for i in ids))
@@ -115,15 +114,14 @@ def reject_review(
                 "status", "already_decided", "the pair was already decided", "cặp này đã được xử lý"
             )
         uow.reviews.decide(review_id, ReviewStatus.NOT_DUPLICATE, _actor(principal), clock.now())
-        uow.audit.add(
-            event(
-                clock=clock,
-                action=Action.REVIEW_REJECT,
-                principal=principal,
-                ctx=ctx,
-                actor=_actor(principal),
-                detail=review_id,
-            )
+        record(
+            uow,
+            clock=clock,
+            action=Action.REVIEW_REJECT,
+            principal=principal,
+            ctx=ctx,
+            actor=_actor(principal),
+            detail=review_id,
         )
         uow.commit()
 
@@ -187,16 +185,15 @@ def merge(
             review_id,
         )
         uow.reviews.add_merge(done)
-        uow.audit.add(
-            event(
-                clock=clock,
-                action=Action.MERGE,
-                principal=principal,
-                ctx=ctx,
-                actor=_actor(principal),
-                person_id=survivor,
-                detail=done.id,
-            )
+        record(
+            uow,
+            clock=clock,
+            action=Action.MERGE,
+            principal=principal,
+            ctx=ctx,
+            actor=_actor(principal),
+            person_id=survivor,
+            detail=done.id,
         )
         uow.commit()
     return done
@@ -235,16 +232,15 @@ def unmerge(
                 done.review_id, ReviewStatus.NOT_DUPLICATE, _actor(principal), clock.now()
             )
         uow.reviews.mark_unmerged(merge_id, _actor(principal), clock.now())
-        uow.audit.add(
-            event(
-                clock=clock,
-                action=Action.UNMERGE,
-                principal=principal,
-                ctx=ctx,
-                actor=_actor(principal),
-                person_id=done.survivor_id,
-                detail=merge_id,
-            )
+        record(
+            uow,
+            clock=clock,
+            action=Action.UNMERGE,
+            principal=principal,
+            ctx=ctx,
+            actor=_actor(principal),
+            person_id=done.survivor_id,
+            detail=merge_id,
         )
         uow.commit()
     return done

@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from healthid.bootstrap import Registry
 from healthid.services.access import Principal, RequestContext
-from healthid.services.accounts import AuthenticationError, principal_from_token
+from healthid.services.auth import AuthenticationError, principal_from_token
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from POST /oauth/token")
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Response
 from healthid.domain.errors import ValidationError
 from healthid.entrypoints.api.deps import ContextDep, RegistryDep
 from healthid.entrypoints.api.schemas import TokenOut
-from healthid.services import accounts
+from healthid.services import auth
 
 router = APIRouter(prefix="/oauth", tags=["auth"])
 
@@ -26,7 +26,7 @@ def token(
 ) -> TokenOut:
     """A signed token valid five minutes at most."""
     if grant_type == "client_credentials" and client_id and client_secret:
-        issued = accounts.token_for_client(
+        issued = auth.token_for_client(
             uow_factory=wired.uow,
             hasher=wired.hasher,
             signer=wired.signer,
@@ -36,7 +36,7 @@ def token(
             ctx=ctx,
         )
     elif grant_type == "password" and username and password:
-        issued = accounts.token_for_user(
+        issued = auth.token_for_user(
             uow_factory=wired.uow,
             hasher=wired.hasher,
             signer=wired.signer,
@@ -66,7 +66,7 @@ def revoke(
     wired: RegistryDep, ctx: ContextDep, token: Annotated[str, Form(max_length=4096)]
 ) -> Response:
     """Revoke a token before it expires (RFC 7009)."""
-    accounts.revoke_token(
+    auth.revoke_token(
         uow_factory=wired.uow, signer=wired.signer, clock=wired.clock, token=token, ctx=ctx
     )
     return Response(status_code=200)
