@@ -17,10 +17,11 @@ from healthid.adapters.crypto import BlindIndex, FieldCipher
 from healthid.adapters.database import holds_persons, make_engine, migrate
 from healthid.adapters.keyring_file import FileKeyRing, KeyRingError
 from healthid.adapters.repositories import Sealer
+from healthid.adapters.splink_pairs import SplinkPairFinder
 from healthid.adapters.unit_of_work import SqlAlchemyUnitOfWork
 from healthid.config import Settings, load_settings
 from healthid.services.audit import Quotas
-from healthid.services.ports import Clock, PasswordHasher, TokenSigner, UnitOfWork
+from healthid.services.ports import Clock, PairFinder, PasswordHasher, TokenSigner, UnitOfWork
 
 __all__ = ["KeyRingError", "Registry", "SystemClock", "build", "init_registry"]
 
@@ -44,6 +45,10 @@ class Registry:
     @property
     def signer(self) -> TokenSigner:
         return JwtSigner(self.keys.signing_key)
+
+    @property
+    def pair_finder(self) -> PairFinder:
+        return SplinkPairFinder()
 
     @property
     def quotas(self) -> Quotas:

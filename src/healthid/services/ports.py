@@ -15,6 +15,8 @@ from healthid.domain.issuance import IssuedHealthId
 from healthid.domain.issuance_request import IssuanceRequest
 from healthid.domain.person import Person
 from healthid.domain.review import Merge, ReviewPair
+from healthid.matching.model import Model
+from healthid.matching.normalise import MatchRecord
 
 
 class UniquenessError(Exception):
@@ -207,6 +209,12 @@ class TokenSigner(Protocol):
 
     def read(self, token: str) -> dict[str, object]:
         """The verified claims; raises ``InvalidTokenError``."""
+
+
+class PairFinder(Protocol):
+    """Candidate duplicate pairs over a whole set of records (batch deduplication)."""
+
+    def pairs(self, records: list[MatchRecord], model: Model) -> Iterator[tuple[str, str]]: ...
 
 
 class Clock(Protocol):

@@ -9,7 +9,8 @@ from rich.table import Table
 
 from healthid import bootstrap
 from healthid.entrypoints.cli.errors import operator_errors
-from healthid.entrypoints.cli.output import out
+from healthid.entrypoints.cli.output import err, out
+from healthid.services import dedup as dedup_service
 from healthid.services import review
 
 review_app = typer.Typer(help="Duplicate review queue (hàng chờ xét trùng).", no_args_is_help=True)
@@ -95,3 +96,28 @@ def unmerge(merge_id: Annotated[str, typer.Argument()]) -> None:
             merge_id=merge_id,
         )
     out.print(f"Unmerged {done.absorbed_id} from {done.survivor_id}")
+
+
+def dedup(
+    engine: Annotated[str, typer.Option("--engine", help="duckdb (embedded)")] = "duckdb",
+    merge: Annotated[bool, typer.Option("--merge/--no-merge", help="Merge 'match' pairs")] = True,
+) -> None:
+    """Deduplicate the whole registry: merge sure pairs, queue the rest for review."""
+    if engine != "duckdb":
+        err.print(f"[bold red]engine: only duckdb is available here ({engine} is not built)[/]")
+        raise typer.Exit(2)
+    with operator_errors(), bootstrap.build() as registry:
+        report = dedup_service.deduplicate(
+            uow_factory=registry.uow,
+            places=registry.places,
+            clock=registry.clock,
+            finder=registry.pair_finder,
+            merge_matches=merge,
+        )
+    out.print(
+        f"{report.persons:,} persons, {report.pairs:,} candidate pairs: "
+        f"{report.merged:,} merged, {report.queued:,} queued for review, "
+        f"{report.already_known:,} already decided or queued"
+    )
+    for rule, count in sorted(report.blocked.items()):
+        out.print(f"  held back by {rule}: {count:,}")

@@ -1,0 +1,151 @@
+"""Candidate pairs for batch deduplication, found by Splink on DuckDB with our model.
+
+Splink scales the pairwise work (blocking joins and comparison levels in SQL)
+to the whole registry; it scores with the packaged model's m and u, without
+the term-frequency adjustment and hard rules. It is therefore used as a
+generous filter: every pair it returns is scored again, exactly, by the same
+Python model the real-time path uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from healthid.domain.names import fold_diacritics
+from healthid.matching.model import Model
+from healthid.matching.normalise import MatchRecord
+
+# A pair this unlikely under the coarser SQL model is never close to review.
+PREFILTER = 0.01
+
+_LEVELS_SQL: dict[str, list[tuple[str, str]]] = {
+    "given": [
+        ("exact", "given_l = given_r"),
+        ("folded", "given_folded_l = given_folded_r"),
+        ("similar", "jaro_winkler_similarity(given_folded_l, given_folded_r) >= 0.88"),
+        ("else", "ELSE"),
+    ],
+    "family": [
+        ("exact", "family_folded_l = family_folded_r"),
+        ("variant", "surname_group_l = surname_group_r"),
+        ("else", "ELSE"),
+    ],
+    "middle": [
+        ("missing", "middle_folded_l = '' OR middle_folded_r = ''"),
+        ("exact", "middle_folded_l = middle_folded_r"),
+        ("similar", "jaro_winkler_similarity(middle_folded_l, middle_folded_r) >= 0.88"),
+        ("else", "ELSE"),
+    ],
+    "birth_date": [
+        ("exact", "dob_l = dob_r AND day_l > 0"),
+        ("compatible", "dob_l = dob_r"),
+        (
+            "swap",
+            "year_l = year_r AND day_l > 0 AND day_r > 0 AND day_l = month_r AND month_l = day_r",
+        ),
+        (
+            "compatible",
+            "year_l = year_r AND (month_l = 0 OR month_r = 0 OR "
+            "(month_l = month_r AND (day_l = 0 OR day_r = 0)))",
+        ),
+        ("year", "year_l = year_r"),
+        ("year_close", "abs(year_l - year_r) = 1"),
+        ("else", "ELSE"),
+    ],
+    "cccd": [
+        ("missing", "cccd_l IS NULL OR cccd_r IS NULL"),
+        ("equal", "cccd_l = cccd_r"),
+        ("else", "ELSE"),
+    ],
+    "birth_province": [
+        ("missing", "birth_province_l IS NULL OR birth_province_r IS NULL"),
+        ("equal", "birth_province_l = birth_province_r"),
+        ("else", "ELSE"),
+    ],
+    "ward": [
+        ("missing", "ward_l IS NULL OR ward_r IS NULL"),
+        ("equal", "ward_l = ward_r"),
+        ("else", "ELSE"),
+    ],
+}
+# The blocking keys of matching/blocking.py, as equi-joins.
+_BLOCKING = [
+    ("given_folded", "year"),
+    ("surname_group", "given_folded", "birth_province"),
+    ("dob_full", "surname_group"),
+    ("dob_swapped", "surname_group"),
+    ("cccd",),
+]
+
+
+def _row(record: MatchRecord) -> dict[str, Any]:
+    date = record.birth_date
+    full = date.compact() if date.day else None
+    swapped = (
+        f"{date.year:04d}{date.day:02d}{date.month:02d}"
+        if date.day and date.month and date.day <= 12
+        else None
+    )
+    return {
+        "unique_id": record.key,
+        "given": record.given,
+        "given_folded": record.given_folded,
+        "family_folded": record.family_folded,
+        "surname_group": record.surname_group,
+        "middle_folded": fold_diacritics(record.middle) if record.middle else "",
+        "dob": date.compact(),
+        "dob_full": full,
+        "dob_swapped": swapped,
+        "year": date.year,
+        "month": date.month or 0,
+        "day": date.day or 0,
+        "cccd": record.cccd,
+        "birth_province": record.birth_province,
+        "ward": record.ward,
+    }
+
+
+def _settings(model: Model, population: int) -> dict[str, Any]:
+    prior = 2 ** model.prior_log_odds(population)
+    comparisons = []
+    for name, levels in _LEVELS_SQL.items():
+        comparison_levels: list[dict[str, Any]] = []
+        for level, sql in levels:
+            comparison_levels.append(
+                {
+                    "sql_condition": sql,
+                    "label_for_charts": level,
+                    "m_probability": model.m[name][level],
+                    "u_probability": model.u[name][level],
+                }
+            )
+        comparisons.append({"output_column_name": name, "comparison_levels": comparison_levels})
+    return {
+        "link_type": "dedupe_only",
+        "probability_two_random_records_match": prior / (1 + prior),
+        "comparisons": comparisons,
+        "blocking_rules_to_generate_predictions": [
+            " AND ".join(f"l.{c} = r.{c}" for c in rule) for rule in _BLOCKING
+        ],
+        "retain_intermediate_calculation_columns": False,
+    }
+
+
+class SplinkPairFinder:
+    """Candidate duplicate pairs over many records, with Splink on embedded DuckDB."""
+
+    def pairs(self, records: list[MatchRecord], model: Model) -> Iterator[tuple[str, str]]:
+        if len(records) < 2:
+            return
+        from splink import DuckDBAPI, Linker  # noqa: PLC0415 - heavy, needed only here
+
+        db_api = DuckDBAPI()
+        linker = Linker(
+            db_api.register([_row(r) for r in records]),
+            _settings(model, len(records)),
+            log_level="WARNING",
+        )
+        predictions = linker.inference.predict(threshold_match_probability=PREFILTER)
+        for row in predictions.as_record_list():
+            yield str(row["unique_id_l"]), str(row["unique_id_r"])
