@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -17,11 +18,20 @@ from healthid.adapters.crypto import BlindIndex, FieldCipher
 from healthid.adapters.database import holds_persons, make_engine, migrate
 from healthid.adapters.keyring_file import FileKeyRing, KeyRingError
 from healthid.adapters.repositories import Sealer
-from healthid.adapters.splink_pairs import SplinkPairFinder
+from healthid.adapters.splink_pairs import SplinkPairFinder, SplinkTrainer
 from healthid.adapters.unit_of_work import SqlAlchemyUnitOfWork
 from healthid.config import Settings, load_settings
+from healthid.matching.model import Model
+from healthid.services import matching
 from healthid.services.audit import Quotas
-from healthid.services.ports import Clock, PairFinder, PasswordHasher, TokenSigner, UnitOfWork
+from healthid.services.ports import (
+    Clock,
+    ModelTrainer,
+    PairFinder,
+    PasswordHasher,
+    TokenSigner,
+    UnitOfWork,
+)
 
 __all__ = ["KeyRingError", "Registry", "SystemClock", "build", "init_registry"]
 
@@ -49,6 +59,10 @@ class Registry:
     @property
     def pair_finder(self) -> PairFinder:
         return SplinkPairFinder()
+
+    @property
+    def trainer(self) -> ModelTrainer:
+        return SplinkTrainer()
 
     @property
     def quotas(self) -> Quotas:
@@ -96,6 +110,8 @@ class Registry:
 def build(settings: Settings | None = None) -> Registry:
     """A registry on an initialised database and key ring."""
     settings = settings or load_settings()
+    if settings.match_model is not None:
+        matching.use_model(Model.load(json.loads(settings.match_model.read_text("utf-8"))))
     return Registry(
         settings=settings,
         engine=make_engine(settings.database_url),

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     language: str = "vi"
     lookup_quota_per_user: int = 300
     lookup_quota_per_client: int = 3000
+    match_model: Path | None = None  # a model written by `healthid train`
 
     @property
     def keyring_path(self) -> Path:

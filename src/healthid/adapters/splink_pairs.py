@@ -9,7 +9,9 @@ Python model the real-time path uses.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from healthid.domain.names import fold_diacritics
@@ -149,3 +151,55 @@ class SplinkPairFinder:
         predictions = linker.inference.predict(threshold_match_probability=PREFILTER)
         for row in predictions.as_record_list():
             yield str(row["unique_id_l"]), str(row["unique_id_r"])
+
+
+def _merge_levels(comparison: dict[str, Any], kind: str) -> dict[str, float]:
+    """Probabilities by our level name; two SQL levels with one label add up."""
+    merged: dict[str, float] = {}
+    for level in comparison["comparison_levels"]:
+        value = level.get(kind)
+        if level.get("is_null_level") or value is None:
+            continue
+        label = level["label_for_charts"]
+        merged[label] = merged.get(label, 0.0) + float(value)
+    return merged
+
+
+class SplinkTrainer:
+    """Re-estimates the model on the registry's own, unlabelled records (Splink EM on DuckDB).
+
+    u comes from random sampling; m from expectation maximisation, in two
+    sessions blocked on different fields so every comparison is estimated.
+    """
+
+    def train(self, records: list[MatchRecord], model: Model, *, seed: int = 1) -> Model:
+        from splink import DuckDBAPI, Linker, block_on  # noqa: PLC0415 - heavy, needed only here
+
+        linker = Linker(
+            DuckDBAPI().register([_row(r) for r in records]),
+            _settings(model, len(records)),
+            log_level="WARNING",
+        )
+        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("given_folded", "year"), fix_u_probabilities=True
+        )
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("dob_full"), fix_u_probabilities=True
+        )
+        trained = linker.misc.save_model_to_json()
+        m = dict(model.m)
+        u = dict(model.u)
+        for comparison in trained["comparisons"]:
+            name = comparison["output_column_name"]
+            m[name] = {**model.m[name], **_merge_levels(comparison, "m_probability")}
+            u[name] = {**model.u[name], **_merge_levels(comparison, "u_probability")}
+        given = Counter(r.given_folded for r in records)
+        n = len(records)
+        return replace(
+            model,
+            m=m,
+            u=u,
+            given_tf={name: c / n for name, c in given.items() if c / n > 0.001} or model.given_tf,
+            source=f"Splink EM on {n} registry records (m), random sampling (u)",
+        )

@@ -11,18 +11,53 @@ import uuid
 from dataclasses import dataclass
 from functools import cache
 
+from healthid.domain.errors import ValidationError
 from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.person import Demographics, Person
 from healthid.domain.review import ReviewPair, ReviewStatus
 from healthid.matching.blocking import blocking_keys
 from healthid.matching.model import Decision, Model, Scored
 from healthid.matching.normalise import MatchRecord, match_record
-from healthid.services.ports import AdminUnits, Clock, UnitOfWork
+from healthid.services.ports import (
+    AdminUnits,
+    Clock,
+    ModelTrainer,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+
+_override: list[Model] = []
 
 
 @cache
-def model() -> Model:
+def _packaged() -> Model:
     return Model.load()
+
+
+def model() -> Model:
+    """The model in use: one trained on the registry if configured, else the packaged one."""
+    return _override[-1] if _override else _packaged()
+
+
+def use_model(trained: Model | None) -> None:
+    """Make ``trained`` the model every registration and deduplication uses (None: packaged)."""
+    _override.clear()
+    if trained is not None:
+        _override.append(trained)
+
+
+def train(*, uow_factory: UnitOfWorkFactory, places: AdminUnits, trainer: ModelTrainer) -> Model:
+    """Re-estimate the model's weights on every person in the registry."""
+    with uow_factory() as uow:
+        records = [person_record(p, places) for p in uow.persons.iter_all()]
+    if len(records) < 100:
+        raise ValidationError(
+            "registry",
+            "too_small",
+            "training needs at least 100 persons",
+            "cần ít nhất 100 người để huấn luyện",
+        )
+    return trainer.train(records, model())
 
 
 @dataclass(frozen=True)

@@ -217,5 +217,11 @@ class PairFinder(Protocol):
     def pairs(self, records: list[MatchRecord], model: Model) -> Iterator[tuple[str, str]]: ...
 
 
+class ModelTrainer(Protocol):
+    """Re-estimates the match weights from unlabelled records."""
+
+    def train(self, records: list[MatchRecord], model: Model, *, seed: int = 1) -> Model: ...
+
+
 class Clock(Protocol):
     def now(self) -> datetime: ...

@@ -13,7 +13,7 @@ from healthid import bootstrap
 from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.person import Person, parse_demographics
 from healthid.domain.review import ReviewStatus
-from healthid.services import dedup, exports
+from healthid.services import dedup, exports, matching
 from healthid.synth.bhxh import write
 
 
@@ -76,3 +76,24 @@ def test_dedup_merges_sure_pairs_and_queues_the_rest(
         finder=registry.pair_finder,
     )
     assert (again.merged, again.queued) == (0, 0)  # nothing is proposed twice
+
+
+def test_training_re_estimates_the_weights_on_the_registry(
+    registry: bootstrap.Registry, tmp_path: Path
+) -> None:
+    write(tmp_path, persons=1500, dup_rate=0.1, seed=8)
+    load_without_matching(registry, tmp_path)
+    packaged = matching.model()
+    trained = matching.train(
+        uow_factory=registry.uow, places=registry.places, trainer=registry.trainer
+    )
+    assert trained.source.startswith("Splink EM")
+    assert trained.m != packaged.m
+    assert trained.weight("given", "exact") > 0 > trained.weight("given", "else")
+    assert trained.weight("birth_date", "exact") > trained.weight("birth_date", "year_close")
+    try:
+        matching.use_model(trained)
+        assert matching.model() is trained
+    finally:
+        matching.use_model(None)
+    assert matching.model() == packaged

@@ -39,6 +39,7 @@ app.add_typer(review_cli.review_app, name="review")
 app.add_typer(exports_cli.export_app, name="export")
 app.command()(review_cli.unmerge)
 app.command()(review_cli.dedup)
+app.command()(review_cli.train)
 app.command()(server.serve)
 app.command()(server.demo)
 

@@ -1,7 +1,9 @@
-"""``healthid review`` and ``healthid unmerge``: deciding pairs the matcher could not."""
+"""``healthid review|unmerge|dedup|train``: one person, one ID, from the terminal."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,7 +13,7 @@ from healthid import bootstrap
 from healthid.entrypoints.cli.errors import operator_errors
 from healthid.entrypoints.cli.output import err, out
 from healthid.services import dedup as dedup_service
-from healthid.services import review
+from healthid.services import matching, review
 
 review_app = typer.Typer(help="Duplicate review queue (hàng chờ xét trùng).", no_args_is_help=True)
 
@@ -121,3 +123,28 @@ def dedup(
     )
     for rule, count in sorted(report.blocked.items()):
         out.print(f"  held back by {rule}: {count:,}")
+
+
+def train(
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write the trained model")],
+) -> None:
+    """Re-estimate the match weights on the registry (Splink EM); use via HEALTHID_MATCH_MODEL."""
+    with operator_errors(), bootstrap.build() as registry:
+        before = matching.model()
+        trained = matching.train(
+            uow_factory=registry.uow, places=registry.places, trainer=registry.trainer
+        )
+    out_file.write_text(
+        json.dumps(trained.to_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    table = Table("comparison", "level", "weight before", "weight after")
+    for name, levels in trained.m.items():
+        for level in levels:
+            table.add_row(
+                name,
+                level,
+                f"{before.weight(name, level):+.2f}",
+                f"{trained.weight(name, level):+.2f}",
+            )
+    out.print(table)
+    out.print(f"Model written to {out_file}; set HEALTHID_MATCH_MODEL={out_file} to use it.")
