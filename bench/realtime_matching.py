@@ -1,0 +1,154 @@
+"""Real-time matching latency: registering people into a populated registry on PostgreSQL.
+
+    .venv/bin/python bench/realtime_matching.py [--persons 100000] [--registrations 500]
+
+Seeds (once, then reused) `--persons` synthetic people into the PostgreSQL
+database `healthid_rt` — stored as registration stores them, with their
+blind-indexed blocking keys — then times `establish_health_id` for new
+records: half are second records of seeded people (as the format note
+describes them), half are new people. In the same run it times the floor
+every registration pays anyway: one indexed lookup of the SI number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from healthid import bootstrap
+from healthid.config import Settings
+from healthid.domain.identifiers import Identifier, IdentifierSystem
+from healthid.domain.names import fold_diacritics
+from healthid.domain.person import Person, parse_demographics
+from healthid.matching.model import Decision
+from healthid.services import matching
+from healthid.services import registry as services
+from healthid.synth.bhxh import write
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work"
+ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+URL = "postgresql+psycopg://postgres@127.0.0.1:5432/healthid_rt"
+
+
+def ensure_database() -> None:
+    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = 'healthid_rt'")):
+            conn.execute(sa.text("CREATE DATABASE healthid_rt"))
+    admin.dispose()
+
+
+def rows_of(folder: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO((folder / "bhxh.csv").read_text(encoding="utf-8"))))
+
+
+def seed(registry: bootstrap.Registry, rows: list[dict[str, str]]) -> None:
+    with registry.engine.connect() as conn:
+        have = int(conn.scalar(sa.text("SELECT count(*) FROM persons")) or 0)
+    started, batch = time.perf_counter(), 2000
+    seen_cccd: set[str] = set()
+    for start in range(have, len(rows), batch):
+        with registry.uow() as uow:
+            for row in rows[start : start + batch]:
+                ids = (
+                    [Identifier(IdentifierSystem.SI, row["MA_SO_BHXH"])]
+                    if row["MA_SO_BHXH"]
+                    else []
+                )
+                if row["SO_CCCD"] and row["SO_CCCD"] not in seen_cccd:
+                    seen_cccd.add(row["SO_CCCD"])
+                    ids.append(Identifier(IdentifierSystem.CCCD, row["SO_CCCD"]))
+                d = parse_demographics(
+                    full_name=row["HO_TEN"],
+                    birth_date=row["NGAY_SINH"],
+                    sex=row["GIOI_TINH"],
+                    birthplace=row["NOI_SINH"] or None,
+                )
+                now = datetime.now(UTC)
+                person = Person(uuid.uuid4().hex, d, now, now, ids)
+                uow.persons.add(person)
+                matching.index_person(uow, registry.places, person)
+            uow.commit()
+        done = min(start + batch, len(rows))
+        print(
+            f"  seeded {done:,}/{len(rows):,} ({time.perf_counter() - started:.0f} s)", flush=True
+        )
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--registrations", type=int, default=500)
+    args = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+    ensure_database()
+    registry, _ = bootstrap.init_registry(Settings(database_url=URL, keys=WORK / "rt-keys.json"))
+    with tempfile.TemporaryDirectory() as tmp:
+        write(Path(tmp), persons=args.persons, dup_rate=0.0, seed=21)
+        population = rows_of(Path(tmp))
+    print(f"Registry on PostgreSQL: ensuring {len(population):,} persons")
+    seed(registry, population)
+    with tempfile.TemporaryDirectory() as tmp:
+        write(Path(tmp), persons=args.registrations, dup_rate=0.0, seed=22)
+        newcomers = rows_of(Path(tmp))[: args.registrations // 2]
+    # Second records of seeded people: another SI number, the name without diacritics.
+    returning = [
+        {**row, "SO_CCCD": "", "MA_THE_BHYT": "", "HO_TEN": fold_diacritics(row["HO_TEN"]).title()}
+        for row in population[:: max(1, len(population) // (args.registrations // 2))]
+    ][: args.registrations // 2]
+    timings, decisions, floor = [], {}, []
+    for row in [*returning, *newcomers]:
+        # A fresh SI number each run, so a rerun measures registrations, not repeats.
+        si = f"9{uuid.uuid4().int % 10**9:09d}"
+        started = time.perf_counter()
+        with registry.uow() as uow:
+            uow.persons.find_by_identifier(Identifier(IdentifierSystem.SI, si))
+        floor.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        result = services.establish_health_id(
+            uow_factory=registry.uow,
+            keys=registry.keys,
+            places=registry.places,
+            clock=registry.clock,
+            si_number=si,
+            full_name=row["HO_TEN"],
+            birth_date=row["NGAY_SINH"],
+            sex=row["GIOI_TINH"],
+            birthplace=row["NOI_SINH"] or None,
+        )
+        timings.append(time.perf_counter() - started)
+        decisions[result.decision] = decisions.get(result.decision, 0) + 1
+    registry.close()
+    print(
+        f"\n{len(population):,} persons on PostgreSQL; {len(timings)} registrations "
+        f"({len(returning)} returning people, {len(newcomers)} new)"
+    )
+    print(
+        f"floor: indexed SI lookup      p50 {percentile(floor, 0.5):6.2f} ms   "
+        f"p95 {percentile(floor, 0.95):6.2f} ms"
+    )
+    print(
+        f"establish with matching       p50 {percentile(timings, 0.5):6.2f} ms   "
+        f"p95 {percentile(timings, 0.95):6.2f} ms   mean {statistics.mean(timings) * 1000:.2f} ms"
+    )
+    print(f"p95 ratio to the floor: {percentile(timings, 0.95) / percentile(floor, 0.95):.1f}x")
+    print("decisions: " + ", ".join(f"{Decision(k).value} {v}" for k, v in decisions.items()))
+
+
+if __name__ == "__main__":
+    main()
