@@ -12,9 +12,9 @@ from healthid.adapters.account_repositories import (
     SqlAccountRepository,
     SqlAuditRepository,
     SqlIssuanceRequestRepository,
-    SqlReviewRepository,
 )
 from healthid.adapters.repositories import Sealer, SqlHealthIdRepository, SqlPersonRepository
+from healthid.adapters.review_repository import SqlReviewRepository
 from healthid.services.ports import (
     AccountRepository,
     AuditRepository,

@@ -1,0 +1,110 @@
+"""The duplicate review queue and the record of merges."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from healthid.adapters.repositories import as_utc
+from healthid.adapters.tables import MergeRow, ReviewPairRow
+from healthid.domain.review import Merge, ReviewPair, ReviewStatus
+
+
+class SqlReviewRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, pair: ReviewPair) -> None:
+        self._session.add(
+            ReviewPairRow(
+                id=pair.id,
+                person_a=pair.person_a,
+                person_b=pair.person_b,
+                probability=pair.probability,
+                weights=json.dumps({k: list(v) for k, v in pair.weights.items()}),
+                status=str(pair.status),
+                created_at=pair.created_at,
+            )
+        )
+        self._session.flush()
+
+    def find(self, person_a: str, person_b: str) -> ReviewPair | None:
+        row = self._session.scalar(
+            select(ReviewPairRow).where(
+                ((ReviewPairRow.person_a == person_a) & (ReviewPairRow.person_b == person_b))
+                | ((ReviewPairRow.person_a == person_b) & (ReviewPairRow.person_b == person_a))
+            )
+        )
+        return None if row is None else self._to_pair(row)
+
+    def list(self, status: str | None = None, *, limit: int = 100) -> list[ReviewPair]:
+        query = select(ReviewPairRow).order_by(ReviewPairRow.probability.desc()).limit(limit)
+        if status is not None:
+            query = query.where(ReviewPairRow.status == status)
+        return [self._to_pair(r) for r in self._session.scalars(query)]
+
+    def get(self, review_id: str) -> ReviewPair | None:
+        row = self._session.get(ReviewPairRow, review_id)
+        return None if row is None else self._to_pair(row)
+
+    def decide(self, review_id: str, status: str, by: str, at: datetime) -> None:
+        self._session.execute(
+            update(ReviewPairRow)
+            .where(ReviewPairRow.id == review_id)
+            .values(status=status, decided_by=by, decided_at=at)
+        )
+
+    def add_merge(self, merge: Merge) -> None:
+        self._session.add(
+            MergeRow(
+                id=merge.id,
+                survivor_id=merge.survivor_id,
+                absorbed_id=merge.absorbed_id,
+                review_id=merge.review_id,
+                moved_identifiers=json.dumps(merge.moved_identifiers),
+                replaced_health_ids=json.dumps(merge.replaced_health_ids),
+                merged_by=merge.merged_by,
+                merged_at=merge.merged_at,
+            )
+        )
+        self._session.flush()
+
+    def get_merge(self, merge_id: str) -> Merge | None:
+        row = self._session.get(MergeRow, merge_id)
+        if row is None:
+            return None
+        return Merge(
+            id=row.id,
+            survivor_id=row.survivor_id,
+            absorbed_id=row.absorbed_id,
+            moved_identifiers=json.loads(row.moved_identifiers),
+            replaced_health_ids=json.loads(row.replaced_health_ids),
+            merged_by=row.merged_by,
+            merged_at=as_utc(row.merged_at),
+            review_id=row.review_id,
+            unmerged_by=row.unmerged_by,
+            unmerged_at=as_utc(row.unmerged_at) if row.unmerged_at else None,
+        )
+
+    def mark_unmerged(self, merge_id: str, by: str, at: datetime) -> None:
+        self._session.execute(
+            update(MergeRow).where(MergeRow.id == merge_id).values(unmerged_by=by, unmerged_at=at)
+        )
+
+    @staticmethod
+    def _to_pair(row: ReviewPairRow) -> ReviewPair:
+        weights = {k: (str(v[0]), float(v[1])) for k, v in json.loads(row.weights).items()}
+        return ReviewPair(
+            id=row.id,
+            person_a=row.person_a,
+            person_b=row.person_b,
+            probability=row.probability,
+            weights=weights,
+            created_at=as_utc(row.created_at),
+            status=ReviewStatus(row.status),
+            decided_by=row.decided_by,
+            decided_at=as_utc(row.decided_at) if row.decided_at else None,
+        )
