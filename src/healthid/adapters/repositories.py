@@ -185,9 +185,23 @@ class SqlPersonRepository:
             .distinct()
             .limit(limit)
         ).all()
-        return [p for p in (self.get(person_id) for person_id in ids) if p is not None]
+        if not ids:
+            return []
+        # Two queries for all candidates, not two per candidate: this is the hot path
+        # of every registration.
+        rows = self._session.scalars(select(PersonRow).where(PersonRow.id.in_(ids))).all()
+        by_person: dict[str, list[IdentifierRow]] = {}
+        for identifier in self._session.scalars(
+            select(IdentifierRow)
+            .where(IdentifierRow.person_id.in_(ids))
+            .order_by(IdentifierRow.created_at, IdentifierRow.id)
+        ):
+            by_person.setdefault(identifier.person_id, []).append(identifier)
+        return [self._to_person(row, by_person.get(row.id, [])) for row in rows]
 
-    def _to_person(self, row: PersonRow) -> Person:
+    def _to_person(
+        self, row: PersonRow, identifier_rows: list[IdentifierRow] | None = None
+    ) -> Person:
         fields = {
             name: self._sealer.open_optional("persons", row.id, name, getattr(row, f"{name}_ct"))
             for name in _PERSON_FIELDS
@@ -200,11 +214,14 @@ class SqlPersonRepository:
             address=fields["address"],
             phone=fields["phone"],
         )
-        identifier_rows = self._session.scalars(
-            select(IdentifierRow)
-            .where(IdentifierRow.person_id == row.id)
-            .order_by(IdentifierRow.created_at, IdentifierRow.id)
-        )
+        if identifier_rows is None:
+            identifier_rows = list(
+                self._session.scalars(
+                    select(IdentifierRow)
+                    .where(IdentifierRow.person_id == row.id)
+                    .order_by(IdentifierRow.created_at, IdentifierRow.id)
+                )
+            )
         identifiers = [
             Identifier(
                 IdentifierSystem(i.system),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from healthid.domain.birth_date import BirthDate
 from healthid.domain.names import canonical_name, fold_diacritics
@@ -31,15 +32,16 @@ class MatchRecord:
     ward: str | None = None
     household: str | None = None
 
-    @property
+    # Cached: a registration compares one record with up to hundreds of candidates.
+    @cached_property
     def family_folded(self) -> str:
         return fold_diacritics(self.family)
 
-    @property
+    @cached_property
     def given_folded(self) -> str:
         return fold_diacritics(self.given)
 
-    @property
+    @cached_property
     def surname_group(self) -> str:
         folded = self.family_folded
         return SURNAME_GROUPS.get(folded, folded)
