@@ -13,6 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from healthid.adapters.admin_units import PackagedAdminUnits
+from healthid.adapters.bhxh_extract import checksum as file_checksum
+from healthid.adapters.bhxh_extract import read_extract
 from healthid.adapters.credentials import Argon2Hasher, JwtSigner
 from healthid.adapters.crypto import BlindIndex, FieldCipher
 from healthid.adapters.database import holds_persons, make_engine, migrate
@@ -33,7 +35,15 @@ from healthid.services.ports import (
     UnitOfWork,
 )
 
-__all__ = ["KeyRingError", "Registry", "SystemClock", "build", "init_registry"]
+__all__ = [
+    "KeyRingError",
+    "Registry",
+    "SystemClock",
+    "build",
+    "file_checksum",
+    "init_registry",
+    "read_extract",
+]
 
 
 class SystemClock:

@@ -217,3 +217,25 @@ class MergeRow(Base):
     merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     unmerged_by: Mapped[str | None] = mapped_column(String(64))
     unmerged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SyncSourceRow(Base):
+    """What the registry last took from BHXH for one source key (a blind index of it)."""
+
+    __tablename__ = "sync_sources"
+
+    source_index: Mapped[str] = mapped_column(String(32), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SyncRunRow(Base):
+    __tablename__ = "sync_runs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    checksum: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16))
+    counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON

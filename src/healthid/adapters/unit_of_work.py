@@ -15,6 +15,7 @@ from healthid.adapters.account_repositories import (
 )
 from healthid.adapters.repositories import Sealer, SqlHealthIdRepository, SqlPersonRepository
 from healthid.adapters.review_repository import SqlReviewRepository
+from healthid.adapters.sync_repository import SqlSyncRepository
 from healthid.services.ports import (
     AccountRepository,
     AuditRepository,
@@ -22,6 +23,7 @@ from healthid.services.ports import (
     IssuanceRequestRepository,
     PersonRepository,
     ReviewRepository,
+    SyncRepository,
     UniquenessError,
 )
 
@@ -41,6 +43,7 @@ class SqlAlchemyUnitOfWork:
             self.session, self._sealer
         )
         self.reviews: ReviewRepository = SqlReviewRepository(self.session)
+        self.sync: SyncRepository = SqlSyncRepository(self.session, self._sealer)
         return self
 
     def __exit__(

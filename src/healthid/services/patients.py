@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from healthid.domain.audit import Action, Outcome
 from healthid.domain.errors import ConflictError, NotFoundError, ValidationError
 from healthid.domain.identifiers import (
-    Identifier,
     IdentifierSystem,
-    check_personal_id_matches,
     parse_identifier,
-    parse_personal_id,
 )
-from healthid.domain.person import Demographics, Person, parse_demographics
-from healthid.services import matching, registry
+from healthid.domain.person import Person, parse_demographics
+from healthid.services import registry
 from healthid.services.access import Permission, Principal, RequestContext, authorize
 from healthid.services.audit import (
     QuotaExceededError,
@@ -123,7 +119,9 @@ def register_person(
             phone=phone,
             today=clock.now().date(),
         )
-        person_id, created = _register_by_cccd(uow_factory, places, clock, str(cccd), demographics)
+        person_id, created = registry.register_by_cccd(
+            uow_factory, places, clock, str(cccd), demographics
+        )
     with uow_factory() as uow:
         person = uow.persons.get(person_id)
         if person is None:
@@ -140,33 +138,6 @@ def register_person(
         )
         uow.commit()
     return Registered(summary, created)
-
-
-def _register_by_cccd(
-    uow_factory: UnitOfWorkFactory,
-    places: AdminUnits,
-    clock: Clock,
-    cccd: str,
-    demographics: Demographics,
-) -> tuple[str, bool]:
-    pid = parse_personal_id(cccd)
-    check_personal_id_matches(pid, sex=demographics.sex, birth_year=demographics.birth_date.year)
-    identifier = Identifier(IdentifierSystem.CCCD, pid.value)
-    for _ in range(2):  # a lost race is answered by the winner's person
-        try:
-            with uow_factory() as uow:
-                existing = uow.persons.find_by_identifier(identifier)
-                if existing is not None:
-                    return existing.id, False
-                now = clock.now()
-                person = Person(uuid.uuid4().hex, demographics, now, now, [identifier])
-                uow.persons.add(person)
-                matching.index_person(uow, places, person)
-                uow.commit()
-        except UniquenessError:
-            continue
-        return person.id, True
-    raise ConflictError("cccd", "concurrent_registration", "try again", "vui lòng thử lại")
 
 
 def find_person(

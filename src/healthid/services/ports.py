@@ -15,6 +15,7 @@ from healthid.domain.issuance import IssuedHealthId
 from healthid.domain.issuance_request import IssuanceRequest
 from healthid.domain.person import Person
 from healthid.domain.review import Merge, ReviewPair
+from healthid.domain.sync import SourceState, SyncRun
 from healthid.matching.model import Model
 from healthid.matching.normalise import MatchRecord
 
@@ -148,6 +149,18 @@ class ReviewRepository(Protocol):
     def mark_unmerged(self, merge_id: str, by: str, at: datetime) -> None: ...
 
 
+class SyncRepository(Protocol):
+    def source(self, source_key: str) -> SourceState | None: ...
+
+    def set_source(self, source_key: str, state: SourceState) -> None: ...
+
+    def add_run(self, run: SyncRun) -> None: ...
+
+    def finish_run(self, run: SyncRun) -> None: ...
+
+    def runs(self, limit: int = 50) -> list[SyncRun]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done inside is committed together or not at all."""
 
@@ -157,6 +170,7 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     issuance_requests: IssuanceRequestRepository
     reviews: ReviewRepository
+    sync: SyncRepository
 
     def __enter__(self) -> Self: ...
 

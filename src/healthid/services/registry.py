@@ -349,3 +349,31 @@ def correct_demographics(
 def rotate_keys(*, keys: KeyRing) -> dict[str, int]:
     """Start new versions of the issuing, data and signing keys; old IDs stay valid."""
     return keys.rotate()
+
+
+def register_by_cccd(
+    uow_factory: UnitOfWorkFactory,
+    places: AdminUnits,
+    clock: Clock,
+    cccd: str,
+    demographics: Demographics,
+) -> tuple[str, bool]:
+    """A person known by CCCD alone (NĐ 102/2025): found again by it, or recorded; no ID yet."""
+    pid = parse_personal_id(cccd)
+    check_personal_id_matches(pid, sex=demographics.sex, birth_year=demographics.birth_date.year)
+    identifier = Identifier(IdentifierSystem.CCCD, pid.value)
+    for _ in range(2):  # a lost race is answered by the winner's person
+        try:
+            with uow_factory() as uow:
+                existing = uow.persons.find_by_identifier(identifier)
+                if existing is not None:
+                    return existing.id, False
+                now = clock.now()
+                person = Person(uuid.uuid4().hex, demographics, now, now, [identifier])
+                uow.persons.add(person)
+                matching.index_person(uow, places, person)
+                uow.commit()
+        except UniquenessError:
+            continue
+        return person.id, True
+    raise ConflictError("cccd", "concurrent_registration", "try again", "vui lòng thử lại")

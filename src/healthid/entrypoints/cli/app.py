@@ -15,6 +15,7 @@ from healthid.entrypoints.cli import audit as audit_cli
 from healthid.entrypoints.cli import exports as exports_cli
 from healthid.entrypoints.cli import review as review_cli
 from healthid.entrypoints.cli import server
+from healthid.entrypoints.cli import sync as sync_cli
 from healthid.entrypoints.cli import synth as synth_cli
 from healthid.entrypoints.cli.errors import EXIT_INVALID, operator_errors
 from healthid.entrypoints.cli.output import err, out
@@ -36,6 +37,7 @@ app.add_typer(accounts_cli.client_app, name="client")
 app.add_typer(audit_cli.audit_app, name="audit")
 app.add_typer(synth_cli.synth_app, name="synth")
 app.add_typer(review_cli.review_app, name="review")
+app.add_typer(sync_cli.sync_app, name="sync")
 app.add_typer(exports_cli.export_app, name="export")
 app.command()(review_cli.unmerge)
 app.command()(review_cli.dedup)

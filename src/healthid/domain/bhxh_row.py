@@ -1,0 +1,140 @@
+"""A row of the BHXH household extract (../shared/formats/bhxh-household-extract.md), validated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from healthid.domain.birth_date import BirthDate, parse_birth_date
+from healthid.domain.errors import ValidationError
+from healthid.domain.identifiers import (
+    check_bhyt_matches_si,
+    check_personal_id_matches,
+    parse_bhyt_card,
+    parse_personal_id,
+    parse_si_number,
+)
+from healthid.domain.names import canonical_name
+from healthid.domain.sex import Sex
+
+REQUIRED = ("MA_HO_GD", "HO_TEN", "NGAY_SINH", "GIOI_TINH", "NGAY_CAP_NHAT")
+KNOWN = (*REQUIRED, "MA_SO_BHXH", "SO_CCCD", "MA_THE_BHYT", "NOI_SINH", "MATINH_CU_TRU",
+         "MAXA_CU_TRU", "DIA_CHI", "QUAN_HE_CHU_HO")  # fmt: skip
+_SEX = {"1": Sex.MALE, "2": Sex.FEMALE, "3": Sex.OTHER}
+
+
+@dataclass(frozen=True)
+class ExtractRow:
+    source_key: str
+    si_number: str | None
+    cccd: str | None
+    bhyt_card: str | None
+    household: str
+    full_name: str
+    birth_date: BirthDate
+    sex: Sex
+    birthplace: str | None
+    address: str | None
+    updated_at: datetime
+
+
+class RowRejectedError(ValidationError):
+    """A row broke a rule of the format; ``column`` names the BHXH column."""
+
+    def __init__(self, column: str, cause: ValidationError) -> None:
+        super().__init__(column, cause.rule, cause.message_en, cause.message_vi)
+        self.column = column
+
+
+T = TypeVar("T")
+
+
+def _check(column: str, value: str, parse: Callable[[str], T]) -> T:
+    """``parse(value)``, its error reported against the BHXH column."""
+    try:
+        return parse(value)
+    except ValidationError as exc:
+        raise RowRejectedError(column, exc) from None
+
+
+def _rule(column: str, check: Callable[[], None]) -> None:
+    try:
+        check()
+    except ValidationError as exc:
+        raise RowRejectedError(column, exc) from None
+
+
+def parse_row(row: dict[str, str]) -> ExtractRow:
+    """Validate one row (column names upper case); raises ``RowRejectedError`` naming the column."""
+    get = {k: (row.get(k) or "").strip() for k in KNOWN}
+    for column in REQUIRED:
+        if not get[column]:
+            raise RowRejectedError(
+                column, ValidationError(column, "missing", "is required", "bắt buộc phải có")
+            )
+    if not get["MA_SO_BHXH"] and not get["SO_CCCD"]:
+        raise RowRejectedError(
+            "MA_SO_BHXH",
+            ValidationError(
+                "MA_SO_BHXH",
+                "no_source_key",
+                "MA_SO_BHXH or SO_CCCD is required",
+                "cần MA_SO_BHXH hoặc SO_CCCD",
+            ),
+        )
+    if len(get["MA_HO_GD"]) > 15:
+        raise RowRejectedError(
+            "MA_HO_GD",
+            ValidationError(
+                "MA_HO_GD", "too_long", "must be at most 15 characters", "tối đa 15 ký tự"
+            ),
+        )
+    si = _check("MA_SO_BHXH", get["MA_SO_BHXH"], parse_si_number) if get["MA_SO_BHXH"] else None
+    _check("HO_TEN", get["HO_TEN"], canonical_name)
+    birth = _check("NGAY_SINH", get["NGAY_SINH"], parse_birth_date)
+    sex = _SEX.get(get["GIOI_TINH"])
+    if sex is None:
+        raise RowRejectedError(
+            "GIOI_TINH",
+            ValidationError("GIOI_TINH", "unknown_sex", "must be 1, 2 or 3", "phải là 1, 2 hoặc 3"),
+        )
+    cccd = None
+    if get["SO_CCCD"]:
+        pid = _check("SO_CCCD", get["SO_CCCD"], parse_personal_id)
+        _rule("SO_CCCD", lambda: check_personal_id_matches(pid, sex=sex, birth_year=birth.year))
+        cccd = pid.value
+    bhyt = None
+    if get["MA_THE_BHYT"]:
+        card = _check("MA_THE_BHYT", get["MA_THE_BHYT"], parse_bhyt_card)
+        if si is not None:
+            _rule("MA_THE_BHYT", lambda: check_bhyt_matches_si(card, si))
+        bhyt = card.value
+    try:
+        updated = datetime.fromisoformat(get["NGAY_CAP_NHAT"])
+    except ValueError:
+        updated = None
+    if updated is None or updated.tzinfo is None:
+        raise RowRejectedError(
+            "NGAY_CAP_NHAT",
+            ValidationError(
+                "NGAY_CAP_NHAT",
+                "bad_format",
+                "must be an ISO 8601 date-time with an offset",
+                "phải là ngày giờ ISO 8601 có múi giờ",
+            ),
+        )
+    return ExtractRow(
+        source_key=str(si) if si else str(cccd),
+        si_number=str(si) if si else None,
+        cccd=cccd,
+        bhyt_card=bhyt,
+        household=get["MA_HO_GD"],
+        full_name=get["HO_TEN"],
+        birth_date=birth,
+        sex=sex,
+        birthplace=get["NOI_SINH"] or None,
+        address=get["DIA_CHI"] or None,
+        updated_at=updated,
+    )

@@ -1,0 +1,108 @@
+"""``healthid sync bhxh PATH`` and ``healthid sync runs``: the BHXH household database."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from healthid import bootstrap
+from healthid.entrypoints.cli.errors import operator_errors
+from healthid.entrypoints.cli.output import err, out
+from healthid.services import sync
+
+sync_app = typer.Typer(
+    help="Sync with the BHXH household database (Điều 7.3).", no_args_is_help=True
+)
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    return [path]
+
+
+def _write_reports(path: Path, result: sync.SyncResult) -> Path:
+    """The run report and its rejects, next to the file: line, column, rule — no personal data."""
+    stem = f"{path.name}.{result.run.id[:8]}"
+    rejects = path.with_name(f"{stem}.rejects.csv")
+    with rejects.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["LINE", "COLUMN", "RULE", "REASON"])
+        for reject in result.rejects:
+            writer.writerow([reject.line, reject.column, reject.rule, reject.reason])
+    report = {
+        "run": result.run.id,
+        "file": path.name,
+        "checksum": result.run.checksum,
+        "counts": result.run.counts,
+        "rejects": rejects.name,
+    }
+    path.with_name(f"{stem}.report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    return rejects
+
+
+def _import(registry: bootstrap.Registry, file: Path) -> None:
+    rows = list(bootstrap.read_extract(file))  # refuses a file that is not an extract, whole
+    started = time.monotonic()
+    on_terminal = sys.stderr.isatty()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} rows"),
+        TextColumn("{task.fields[rate]:.0f} rows/s"),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not on_terminal,
+    ) as bar:
+        task = bar.add_task(file.name, total=len(rows), rate=0.0)
+
+        def progress(done: int) -> None:
+            rate = done / max(time.monotonic() - started, 1e-6)
+            bar.update(task, completed=done, rate=rate)
+            if not on_terminal and done % 10_000 == 0:
+                err.print(f"{file.name}: {done}/{len(rows)} rows, {rate:.0f} rows/s")
+
+        result = sync.sync_rows(
+            uow_factory=registry.uow,
+            keys=registry.keys,
+            places=registry.places,
+            clock=registry.clock,
+            file_name=file.name,
+            checksum=bootstrap.file_checksum(file),
+            rows=rows,
+            progress=progress,
+        )
+    rejects = _write_reports(file, result)
+    counts = ", ".join(f"{k} {v}" for k, v in result.run.counts.items())
+    out.print(f"{file.name}: {counts} (rejects in {rejects.name})", soft_wrap=True)
+
+
+@sync_app.command("bhxh")
+def sync_bhxh(
+    path: Annotated[Path, typer.Argument(help="An extract, or a folder of them")],
+) -> None:
+    """Import a BHXH household extract (or a folder of them, in name order)."""
+    with operator_errors(), bootstrap.build() as registry:
+        for file in _files(path):
+            _import(registry, file)
+
+
+@sync_app.command("runs")
+def sync_runs(limit: Annotated[int, typer.Option("--limit", min=1)] = 20) -> None:
+    """The last runs, with their counts."""
+    with operator_errors(), bootstrap.build() as registry:
+        runs = sync.runs(uow_factory=registry.uow, limit=limit)
+    for run in runs:
+        counts = ", ".join(f"{k} {v}" for k, v in run.counts.items())
+        out.print(
+            f"{run.started_at:%Y-%m-%d %H:%M} {run.status:<9} {run.file_name} "
+            f"{run.checksum[:12]} {counts}",
+            soft_wrap=True,
+        )
