@@ -24,6 +24,9 @@ demo: $(STAMP) ## Set up a registry in .demo/, issue and verify IDs, then serve 
 	@mkdir -p $(DEMO_DIR)
 	@cd $(DEMO_DIR) && ../$(BIN)/healthid init
 	@cd $(DEMO_DIR) && ../scripts/demo.sh ../$(BIN)/healthid
+	@# A synthetic BHXH extract through the sync: people, linked duplicates, a review queue.
+	@cd $(DEMO_DIR) && ../$(BIN)/healthid synth bhxh --persons 300 --seed 7 --out bhxh
+	@cd $(DEMO_DIR) && ../$(BIN)/healthid sync bhxh bhxh/bhxh.csv
 	@# In CI (no one to use the server) seed and print, then stop.
 	@cd $(DEMO_DIR) && ../$(BIN)/healthid demo $(if $(CI),--no-serve,)
 
