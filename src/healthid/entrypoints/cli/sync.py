@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -63,7 +65,12 @@ def _import(registry: bootstrap.Registry, file: Path) -> None:
     ) as bar:
         task = bar.add_task(file.name, total=len(rows), rate=0.0)
 
+        # Tests only: die as SIGKILL would after this many rows, to prove a rerun recovers.
+        crash_after = int(os.environ.get("HEALTHID_TEST_CRASH_AFTER_ROWS", "0"))
+
         def progress(done: int) -> None:
+            if crash_after and done >= crash_after:
+                os.kill(os.getpid(), signal.SIGKILL)
             rate = done / max(time.monotonic() - started, 1e-6)
             bar.update(task, completed=done, rate=rate)
             if not on_terminal and done % 10_000 == 0:
