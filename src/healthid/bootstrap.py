@@ -21,6 +21,7 @@ from healthid.adapters.database import holds_persons, make_engine, migrate
 from healthid.adapters.keyring_file import FileKeyRing, KeyRingError
 from healthid.adapters.repositories import Sealer
 from healthid.adapters.splink_pairs import SplinkPairFinder, SplinkTrainer
+from healthid.adapters.totp import PyOtpCodes
 from healthid.adapters.unit_of_work import SqlAlchemyUnitOfWork
 from healthid.config import Settings, load_settings
 from healthid.matching.model import Model
@@ -29,6 +30,7 @@ from healthid.services.audit import Quotas
 from healthid.services.ports import (
     Clock,
     ModelTrainer,
+    OneTimeCodes,
     PairFinder,
     PasswordHasher,
     TokenSigner,
@@ -65,6 +67,10 @@ class Registry:
     @property
     def signer(self) -> TokenSigner:
         return JwtSigner(self.keys.signing_key)
+
+    @property
+    def codes(self) -> OneTimeCodes:
+        return PyOtpCodes()
 
     @property
     def pair_finder(self) -> PairFinder:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -212,6 +212,27 @@ class SqlAuditRepository:
             )
         )
         return int(count or 0)
+
+    def daily_counts(
+        self, action: str, since: datetime, until: datetime, utc_offset_hours: int
+    ) -> list[tuple[str | None, str, int]]:
+        # Days in the registry's time zone, computed by the database: no row leaves it.
+        if self._session.get_bind().dialect.name == "sqlite":
+            day = func.date(AuditEventRow.at, f"{utc_offset_hours:+d} hours")
+        else:
+            local = func.timezone("UTC", AuditEventRow.at) + timedelta(hours=utc_offset_hours)
+            day = func.to_char(local, "YYYY-MM-DD")
+        rows = self._session.execute(
+            select(AuditEventRow.facility_code, day, func.count())
+            .where(
+                AuditEventRow.action == action,
+                AuditEventRow.at >= since,
+                AuditEventRow.at < until,
+            )
+            .group_by(AuditEventRow.facility_code, day)
+            .order_by(day, AuditEventRow.facility_code)
+        )
+        return [(facility, str(d), int(n)) for facility, d, n in rows]
 
 
 class SqlIssuanceRequestRepository:

@@ -121,7 +121,7 @@ class SqlPersonRepository:
             yield self._to_person(row)
 
     def with_scope(
-        self, system: str, scope: str, *, limit: int, offset: int
+        self, system: str, scope: str, *, limit: int | None, offset: int
     ) -> tuple[list[tuple[Person, str]], int]:
         where = (IdentifierRow.system == system, IdentifierRow.scope == scope)
         total = self._session.scalar(select(func.count()).select_from(IdentifierRow).where(*where))

@@ -73,7 +73,17 @@ class SqlReviewRepository:
         self._session.flush()
 
     def get_merge(self, merge_id: str) -> Merge | None:
-        row = self._session.get(MergeRow, merge_id)
+        return self._to_merge(self._session.get(MergeRow, merge_id))
+
+    def merge_of_review(self, review_id: str) -> Merge | None:
+        """The merge a review decided that still stands, if any."""
+        row = self._session.scalar(
+            select(MergeRow).where(MergeRow.review_id == review_id, MergeRow.unmerged_at.is_(None))
+        )
+        return self._to_merge(row)
+
+    @staticmethod
+    def _to_merge(row: MergeRow | None) -> Merge | None:
         if row is None:
             return None
         return Merge(

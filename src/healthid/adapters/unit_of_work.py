@@ -16,6 +16,7 @@ from healthid.adapters.account_repositories import (
 from healthid.adapters.repositories import Sealer, SqlHealthIdRepository, SqlPersonRepository
 from healthid.adapters.review_repository import SqlReviewRepository
 from healthid.adapters.sync_repository import SqlSyncRepository
+from healthid.adapters.web_repository import SqlWebSessionRepository
 from healthid.services.ports import (
     AccountRepository,
     AuditRepository,
@@ -25,6 +26,7 @@ from healthid.services.ports import (
     ReviewRepository,
     SyncRepository,
     UniquenessError,
+    WebSessionRepository,
 )
 
 
@@ -44,6 +46,9 @@ class SqlAlchemyUnitOfWork:
         )
         self.reviews: ReviewRepository = SqlReviewRepository(self.session)
         self.sync: SyncRepository = SqlSyncRepository(self.session, self._sealer)
+        self.web_sessions: WebSessionRepository = SqlWebSessionRepository(
+            self.session, self._sealer
+        )
         return self
 
     def __exit__(

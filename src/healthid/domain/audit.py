@@ -11,6 +11,7 @@ class Action(StrEnum):
     LOGIN = "auth.login"
     TOKEN = "auth.token"  # noqa: S105 - an action name, not a secret
     TOKEN_REVOKE = "auth.revoke"  # noqa: S105 - an action name, not a secret
+    LOGOUT = "auth.logout"
     PERSON_REGISTER = "person.register"
     PERSON_LOOKUP = "person.lookup"
     HEALTH_ID_VERIFY = "health_id.verify"

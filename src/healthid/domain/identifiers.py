@@ -192,6 +192,12 @@ class Identifier:
     value: str
     scope: str = ""
 
+    def masked(self) -> str:
+        """Enough to tell two identifiers apart on a screen: the last four characters."""
+        shown = self.value[-4:] if len(self.value) > 4 else ""
+        hidden = "•" * (len(self.value) - len(shown))
+        return f"{self.scope + ':' if self.scope else ''}{hidden}{shown}"
+
 
 def parse_identifier(system: str, value: str, scope: str = "") -> Identifier:
     """Validate ``value`` by the rules of ``system`` and return its canonical form."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from healthid.domain.audit import IDENTIFIABLE_READS, Action, AuditEvent, AuditFilter, Outcome
 from healthid.domain.errors import DomainError
@@ -130,11 +130,67 @@ def read_audit(
 
 
 def export_audit(
-    *, uow_factory: UnitOfWorkFactory, clock: Clock, where: AuditFilter
+    *,
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    where: AuditFilter,
+    principal: Principal | None = None,
+    ctx: RequestContext | None = None,
 ) -> list[AuditEvent]:
-    """Every matching event, oldest first, for the operator's CSV export (itself recorded)."""
+    """Every matching event, oldest first, for a CSV export (itself recorded).
+
+    Without a principal the caller is the operator's command line.
+    """
+    if principal is not None:
+        authorize(principal, Permission.READ_AUDIT)
     with uow_factory() as uow:
         events = uow.audit.query(where, limit=None, oldest_first=True)
-        record(uow, clock=clock, action=Action.AUDIT_READ, detail="export")
+        record(
+            uow,
+            clock=clock,
+            action=Action.AUDIT_READ,
+            principal=principal,
+            ctx=ctx,
+            detail="export",
+        )
         uow.commit()
     return events
+
+
+# Vietnam has kept UTC+7 all year since 1975: days are counted in that zone.
+VIETNAM_UTC_OFFSET = 7
+
+
+def lookups_per_facility_day(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    principal: Principal,
+    days: int = 14,
+    ctx: RequestContext | None = None,
+) -> dict[str, dict[str, int]]:
+    """Patient lookups per facility per local day over the last ``days`` days.
+
+    Returns ``{day: {facility: count}}`` with every day present, oldest first, so a
+    quiet day shows as a gap rather than disappearing. Reading it is recorded.
+    """
+    authorize(principal, Permission.READ_AUDIT)
+    now = clock.now()
+    local_today = (now + timedelta(hours=VIETNAM_UTC_OFFSET)).date()
+    first = local_today - timedelta(days=days - 1)
+    since = datetime.combine(first, time(), tzinfo=UTC) - timedelta(hours=VIETNAM_UTC_OFFSET)
+    table: dict[str, dict[str, int]] = {
+        (first + timedelta(days=i)).isoformat(): {} for i in range(days)
+    }
+    with uow_factory() as uow:
+        rows = uow.audit.daily_counts(
+            str(Action.PERSON_LOOKUP), since, now + timedelta(seconds=1), VIETNAM_UTC_OFFSET
+        )
+        record(
+            uow, clock=clock, action=Action.AUDIT_READ, principal=principal, ctx=ctx, detail="chart"
+        )
+        uow.commit()
+    for facility, day, count in rows:
+        if day in table:
+            table[day][facility or "-"] = table[day].get(facility or "-", 0) + count
+    return table

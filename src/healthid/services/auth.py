@@ -61,17 +61,16 @@ def _issue(signer: TokenSigner, clock: Clock, principal: Principal) -> Token:
     return Token(signer.sign(claims), int(TOKEN_LIFETIME.total_seconds()))
 
 
-def token_for_user(
+def authenticate_user(
     *,
     uow_factory: UnitOfWorkFactory,
     hasher: PasswordHasher,
-    signer: TokenSigner,
     clock: Clock,
     username: str,
     password: str,
     ctx: RequestContext | None = None,
-) -> Token:
-    """Sign a user in: lockout after 5 failures in 15 minutes, every attempt audited."""
+) -> Principal:
+    """Check a user's password: lockout after 5 failures in 15 minutes, failures audited."""
     name = username.strip().lower() if isinstance(username, str) else ""
     now = clock.now()
     with uow_factory() as uow:
@@ -94,14 +93,53 @@ def token_for_user(
     # Verify even for an unknown user, so timing does not reveal which names exist.
     valid = hasher.verify(user.password_hash if user else _DECOY_HASH.get(hasher), password)
     if user is None or not valid or user.disabled:
-        with uow_factory() as uow:
-            uow.accounts.add_login_failure(name, now)
-            record(
-                uow, clock=clock, action=Action.LOGIN, outcome=Outcome.FAILED, actor=name, ctx=ctx
-            )
-            uow.commit()
+        record_failure(uow_factory=uow_factory, clock=clock, username=name, ctx=ctx)
         raise AuthenticationError("invalid credentials")
-    principal = Principal("user", user.username, user.role, user.facility_code)
+    return Principal("user", user.username, user.role, user.facility_code)
+
+
+def record_failure(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    username: str,
+    ctx: RequestContext | None = None,
+    detail: str | None = None,
+) -> None:
+    """A failed sign-in step: counted towards the lockout and audited."""
+    with uow_factory() as uow:
+        uow.accounts.add_login_failure(username, clock.now())
+        record(
+            uow,
+            clock=clock,
+            action=Action.LOGIN,
+            outcome=Outcome.FAILED,
+            actor=username,
+            ctx=ctx,
+            detail=detail,
+        )
+        uow.commit()
+
+
+def token_for_user(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    hasher: PasswordHasher,
+    signer: TokenSigner,
+    clock: Clock,
+    username: str,
+    password: str,
+    ctx: RequestContext | None = None,
+) -> Token:
+    """Sign a user in for an API token; every attempt audited."""
+    principal = authenticate_user(
+        uow_factory=uow_factory,
+        hasher=hasher,
+        clock=clock,
+        username=username,
+        password=password,
+        ctx=ctx,
+    )
     token = _issue(signer, clock, principal)
     record_alone(uow_factory, event(clock=clock, action=Action.LOGIN, principal=principal, ctx=ctx))
     return token

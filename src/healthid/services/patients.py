@@ -10,6 +10,7 @@ from healthid.domain.identifiers import (
     IdentifierSystem,
     parse_identifier,
 )
+from healthid.domain.names import fold_diacritics
 from healthid.domain.person import Person, parse_demographics
 from healthid.services import registry
 from healthid.services.access import Permission, Principal, RequestContext, authorize
@@ -265,14 +266,26 @@ def facility_patients(
     ctx: RequestContext,
     limit: int,
     offset: int,
+    search: str | None = None,
 ) -> tuple[list[PatientSummary], int]:
-    """The caller's facility's own patients (Điều 7.2), a page at a time, and the total."""
+    """The caller's facility's own patients (Điều 7.2), a page at a time, and the total.
+
+    ``search`` keeps patients whose MRN equals it or whose name contains it, with or
+    without diacritics. Names are encrypted, so a search reads the facility's patients.
+    """
     authorize(principal, Permission.LIST_FACILITY_PATIENTS)
     facility = principal.facility_code or ""
     with uow_factory() as uow:
-        rows, total = uow.persons.with_scope(
-            IdentifierSystem.MRN, facility, limit=limit, offset=offset
-        )
+        if search:
+            everyone, _ = uow.persons.with_scope(
+                IdentifierSystem.MRN, facility, limit=None, offset=0
+            )
+            kept = [(p, mrn) for p, mrn in everyone if _matches(search, p, mrn)]
+            rows, total = kept[offset : offset + limit], len(kept)
+        else:
+            rows, total = uow.persons.with_scope(
+                IdentifierSystem.MRN, facility, limit=limit, offset=offset
+            )
         page = [_summary(uow, person, mrn) for person, mrn in rows]
         record(
             uow,
@@ -284,3 +297,9 @@ def facility_patients(
         )
         uow.commit()
     return page, total
+
+
+def _matches(search: str, person: Person, mrn: str) -> bool:
+    wanted = fold_diacritics(search).casefold()
+    name = fold_diacritics(person.demographics.full_name).casefold()
+    return search.strip().upper() == mrn.upper() or wanted in name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -16,6 +17,7 @@ from healthid.domain.issuance_request import IssuanceRequest
 from healthid.domain.person import Person
 from healthid.domain.review import Merge, ReviewPair
 from healthid.domain.sync import SourceState, SyncRun
+from healthid.domain.web_session import WebSession
 from healthid.matching.model import Model
 from healthid.matching.normalise import MatchRecord
 
@@ -39,7 +41,7 @@ class PersonRepository(Protocol):
         """Every person not merged into another."""
 
     def with_scope(
-        self, system: str, scope: str, *, limit: int, offset: int
+        self, system: str, scope: str, *, limit: int | None, offset: int
     ) -> tuple[list[tuple[Person, str]], int]:
         """Persons with an identifier of ``system`` in ``scope``, its value, and the total."""
 
@@ -119,6 +121,11 @@ class AuditRepository(Protocol):
 
     def count_by_actor(self, actor: str, actions: frozenset[str], since: datetime) -> int: ...
 
+    def daily_counts(
+        self, action: str, since: datetime, until: datetime, utc_offset_hours: int
+    ) -> list[tuple[str | None, str, int]]:
+        """(facility, local day as YYYY-MM-DD, events) for ``action`` in [since, until)."""
+
 
 class IssuanceRequestRepository(Protocol):
     def add(self, request: IssuanceRequest) -> None: ...
@@ -144,6 +151,9 @@ class ReviewRepository(Protocol):
 
     def add_merge(self, merge: Merge) -> None: ...
 
+    def merge_of_review(self, review_id: str) -> Merge | None:
+        """The merge a review decided that still stands, if any."""
+
     def get_merge(self, merge_id: str) -> Merge | None: ...
 
     def mark_unmerged(self, merge_id: str, by: str, at: datetime) -> None: ...
@@ -161,6 +171,31 @@ class SyncRepository(Protocol):
     def runs(self, limit: int = 50) -> list[SyncRun]: ...
 
 
+@dataclass(frozen=True)
+class SecondFactor:
+    """A user's TOTP secret (sealed at rest), whether it was confirmed, the last step used."""
+
+    secret: str
+    confirmed: bool
+    last_step: int | None = None
+
+
+class WebSessionRepository(Protocol):
+    def add(self, session: WebSession) -> None: ...
+
+    def get(self, token_hash: str) -> WebSession | None: ...
+
+    def touch(self, token_hash: str, at: datetime) -> None: ...
+
+    def mark_second_factor_done(self, token_hash: str) -> None: ...
+
+    def delete(self, token_hash: str) -> None: ...
+
+    def second_factor(self, username: str) -> SecondFactor | None: ...
+
+    def set_second_factor(self, username: str, factor: SecondFactor) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done inside is committed together or not at all."""
 
@@ -171,6 +206,7 @@ class UnitOfWork(Protocol):
     issuance_requests: IssuanceRequestRepository
     reviews: ReviewRepository
     sync: SyncRepository
+    web_sessions: WebSessionRepository
 
     def __enter__(self) -> Self: ...
 
@@ -235,6 +271,17 @@ class ModelTrainer(Protocol):
     """Re-estimates the match weights from unlabelled records."""
 
     def train(self, records: list[MatchRecord], model: Model, *, seed: int = 1) -> Model: ...
+
+
+class OneTimeCodes(Protocol):
+    """Time-based one-time codes (RFC 6238) for the portal's second factor."""
+
+    def new_secret(self) -> str: ...
+
+    def provisioning_uri(self, secret: str, username: str) -> str: ...
+
+    def matching_step(self, secret: str, code: str, at: datetime) -> int | None:
+        """The time step ``code`` is valid for at ``at`` (one step of drift allowed), else None."""
 
 
 class Clock(Protocol):

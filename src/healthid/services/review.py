@@ -26,6 +26,7 @@ class ReviewView:
     b: Person
     a_health_id: str | None
     b_health_id: str | None
+    merge_id: str | None = None  # the standing merge this pair decided: what unmerge undoes
 
 
 def _allowed(principal: Principal | None) -> None:
@@ -83,6 +84,7 @@ def show_review(
         pair = _pair(uow, review_id)
         a, b = _person(uow, pair.person_a), _person(uow, pair.person_b)
         ids = [current_health_id(uow, p.id) for p in (a, b)]
+        standing = uow.reviews.merge_of_review(pair.id)
         for person in (a, b):
             record(
                 uow,
@@ -94,7 +96,8 @@ def show_review(
                 actor=_actor(principal),
             )
         uow.commit()
-    return ReviewView(pair, a, b, *(i.masked if i else None for i in ids))
+    a_id, b_id = (i.masked if i else None for i in ids)
+    return ReviewView(pair, a, b, a_id, b_id, standing.id if standing else None)
 
 
 def reject_review(

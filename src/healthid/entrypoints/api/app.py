@@ -19,6 +19,7 @@ from healthid.entrypoints.api.routes import (
     persons,
     reviews,
 )
+from healthid.entrypoints.web import app as web
 
 API_PREFIX = "/api/v1"
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -38,6 +39,7 @@ def create_app(registry: Registry, lifespan: Lifespan | None = None) -> FastAPI:
     app.include_router(oauth.router)
     for router in (persons.router, issuance.router, reviews.router, admin.router, audit.router):
         app.include_router(router, prefix=API_PREFIX)
+    web.install(app)  # the portal's pages share the services, the audit and the process
     return app
 
 

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 import sys
-from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated
 
 import typer
 
 from healthid import bootstrap
-from healthid.domain.audit import AuditEvent, AuditFilter
+from healthid.domain.audit import AuditFilter
+from healthid.entrypoints.audit_csv import write_events
 from healthid.entrypoints.cli.errors import operator_errors
 from healthid.entrypoints.cli.output import err
 from healthid.services import audit
 
 audit_app = typer.Typer(help="The audit log (nhật ký truy cập).", no_args_is_help=True)
-COLUMNS = [f.name for f in fields(AuditEvent)]
-
-
-def _write(events: list[AuditEvent], stream: TextIO) -> None:
-    writer = csv.DictWriter(stream, fieldnames=COLUMNS)
-    writer.writeheader()
-    for event in events:
-        row = asdict(event)
-        row["at"] = event.at.isoformat()
-        writer.writerow(row)
 
 
 @audit_app.command("export")
@@ -54,8 +43,8 @@ def export(
     with operator_errors(), bootstrap.build() as registry:
         events = audit.export_audit(uow_factory=registry.uow, clock=registry.clock, where=where)
     if out_file is None:
-        _write(events, sys.stdout)
+        write_events(events, sys.stdout)
         return
     with out_file.open("w", newline="", encoding="utf-8") as stream:
-        _write(events, stream)
+        write_events(events, stream)
     err.print(f"{len(events)} events written to {out_file}")

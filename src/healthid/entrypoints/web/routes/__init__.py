@@ -1,0 +1,1 @@
+"""One module per group of users: sign-in, facility staff, authority, admin, auditor."""

@@ -1,0 +1,201 @@
+"""The registry's administrators: facilities, users, API clients, keys, BHXH sync runs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from healthid.domain.accounts import generate_password
+from healthid.domain.errors import NotFoundError, RuleError
+from healthid.entrypoints.web.pages import field_errors, language, redirect, render, text
+from healthid.entrypoints.web.session import (
+    ContextDep,
+    RegistryDep,
+    Viewer,
+    ViewerDep,
+    checked_form,
+    require,
+)
+from healthid.services import accounts, sync
+from healthid.services.access import Permission
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+
+
+def _accounts_page(
+    request: Request,
+    wired: RegistryDep,
+    viewer: Viewer,
+    status_code: int = 200,
+    **extra: object,
+) -> Response:
+    principal, uow = viewer.principal, wired.uow
+    return render(
+        request,
+        "admin.html",
+        status_code,
+        viewer=viewer,
+        facilities=accounts.list_facilities(uow_factory=uow, principal=principal),
+        users=accounts.list_users(uow_factory=uow, principal=principal),
+        clients=accounts.list_clients(uow_factory=uow, principal=principal),
+        **extra,
+    )
+
+
+@router.get("")
+def admin_home(request: Request, wired: RegistryDep, viewer: ViewerDep) -> Response:
+    require(viewer, Permission.MANAGE_FACILITIES)
+    return _accounts_page(request, wired, viewer)
+
+
+@router.post("/facilities")
+async def add_facility(
+    request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+) -> Response:
+    require(viewer, Permission.MANAGE_FACILITIES)
+    form = await checked_form(request, viewer)
+    shown = {k: text(form, f"facility_{k}") for k in ("code", "name", "province")}
+    try:
+        accounts.add_facility(
+            uow_factory=wired.uow,
+            clock=wired.clock,
+            code=shown["code"],
+            name=shown["name"],
+            province=shown["province"],
+            principal=viewer.principal,
+            ctx=ctx,
+        )
+    except RuleError as exc:
+        return _accounts_page(
+            request,
+            wired,
+            viewer,
+            422,
+            facility_form=shown,
+            errors={f"facility_{k}": v for k, v in field_errors(exc, language(request)).items()},
+        )
+    return redirect("/admin#facilities")
+
+
+@router.post("/users")
+async def add_user(
+    request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+) -> Response:
+    require(viewer, Permission.MANAGE_ACCOUNTS)
+    form = await checked_form(request, viewer)
+    shown = {k: text(form, f"user_{k}") for k in ("username", "role", "facility")}
+    password = generate_password()  # shown once to hand over; the user changes it
+    try:
+        user = accounts.add_user(
+            uow_factory=wired.uow,
+            hasher=wired.hasher,
+            clock=wired.clock,
+            username=shown["username"],
+            role=shown["role"],
+            facility_code=shown["facility"] or None,
+            password=password,
+            principal=viewer.principal,
+            ctx=ctx,
+        )
+    except RuleError as exc:
+        return _accounts_page(
+            request,
+            wired,
+            viewer,
+            422,
+            user_form=shown,
+            errors={f"user_{k}": v for k, v in field_errors(exc, language(request)).items()},
+        )
+    except NotFoundError:
+        return _accounts_page(
+            request,
+            wired,
+            viewer,
+            422,
+            user_form=shown,
+            errors={"user_facility": "Không có cơ sở với mã này"},
+        )
+    return _accounts_page(request, wired, viewer, new_user=(user.username, password))
+
+
+@router.post("/users/{username}/disable")
+async def disable_user(
+    request: Request, username: str, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+) -> Response:
+    require(viewer, Permission.MANAGE_ACCOUNTS)
+    await checked_form(request, viewer)
+    try:
+        accounts.set_user_disabled(
+            uow_factory=wired.uow,
+            clock=wired.clock,
+            username=username,
+            principal=viewer.principal,
+            ctx=ctx,
+        )
+    except NotFoundError:
+        return render(request, "error.html", 404, viewer=viewer, kind="not_found")
+    return redirect("/admin#users")
+
+
+@router.post("/clients")
+async def add_client(
+    request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+) -> Response:
+    require(viewer, Permission.MANAGE_ACCOUNTS)
+    form = await checked_form(request, viewer)
+    facility = text(form, "client_facility")
+    try:
+        new = accounts.add_client(
+            uow_factory=wired.uow,
+            hasher=wired.hasher,
+            clock=wired.clock,
+            facility_code=facility,
+            principal=viewer.principal,
+            ctx=ctx,
+        )
+    except RuleError as exc:
+        return _accounts_page(
+            request,
+            wired,
+            viewer,
+            422,
+            errors={f"client_{k}": v for k, v in field_errors(exc, language(request)).items()},
+        )
+    except NotFoundError:
+        return _accounts_page(
+            request, wired, viewer, 422, errors={"client_facility": "Không có cơ sở với mã này"}
+        )
+    # The secret is in this one response only: it is never stored, only its hash.
+    return _accounts_page(request, wired, viewer, new_client=new)
+
+
+@router.post("/clients/{client_id}/disable")
+async def disable_client(
+    request: Request, client_id: str, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+) -> Response:
+    require(viewer, Permission.MANAGE_ACCOUNTS)
+    await checked_form(request, viewer)
+    try:
+        accounts.set_client_disabled(
+            uow_factory=wired.uow,
+            clock=wired.clock,
+            client_id=client_id,
+            principal=viewer.principal,
+            ctx=ctx,
+        )
+    except NotFoundError:
+        return render(request, "error.html", 404, viewer=viewer, kind="not_found")
+    return redirect("/admin#clients")
+
+
+@router.get("/keys")
+def keys(request: Request, wired: RegistryDep, viewer: ViewerDep) -> Response:
+    require(viewer, Permission.MANAGE_FACILITIES)
+    return render(request, "keys.html", viewer=viewer, versions=wired.keys.versions())
+
+
+@router.get("/sync")
+def sync_runs(request: Request, wired: RegistryDep, viewer: ViewerDep) -> Response:
+    require(viewer, Permission.MANAGE_FACILITIES)
+    runs = sync.runs(uow_factory=wired.uow, limit=100)
+    return render(request, "sync_runs.html", viewer=viewer, runs=runs, rejects_available=False)

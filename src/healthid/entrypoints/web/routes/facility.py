@@ -1,0 +1,252 @@
+"""Facility staff: look a patient up, verify an ID, register a patient, record an MRN, list."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from healthid.domain.errors import NotFoundError, RuleError
+from healthid.entrypoints.web.pages import field_errors, language, render, text
+from healthid.entrypoints.web.session import (
+    ContextDep,
+    RegistryDep,
+    ViewerDep,
+    checked_form,
+    require,
+)
+from healthid.services import patients
+from healthid.services.access import Permission, RequestContext
+from healthid.services.audit import QuotaExceededError
+
+router = APIRouter(include_in_schema=False)
+
+LOOKUP_SYSTEMS = ("si", "cccd", "bhyt", "mrn")
+PAGE_SIZE = 25
+
+
+def _ctx(ctx: RequestContext, purpose: str) -> RequestContext:
+    return RequestContext(source=ctx.source, purpose=purpose or None)
+
+
+@router.get("/")
+def home(request: Request, viewer: ViewerDep) -> Response:
+    return render(request, "home.html", viewer=viewer)
+
+
+@router.get("/lookup")
+def lookup_form(request: Request, viewer: ViewerDep) -> Response:
+    require(viewer, Permission.LOOKUP_PERSON)
+    return render(request, "lookup.html", viewer=viewer, form={"system": "si"}, result=None)
+
+
+@router.post("/lookup")
+async def lookup(
+    request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+) -> Response:
+    require(viewer, Permission.LOOKUP_PERSON)
+    form = await checked_form(request, viewer)
+    system, value = text(form, "system", 10), text(form, "value", 40)
+    shown = {"system": system, "value": value, "purpose": text(form, "purpose")}
+    if system not in LOOKUP_SYSTEMS:
+        errors = {"system": "Hãy chọn loại mã"}
+    elif not value:
+        errors = {"value": "Hãy nhập mã cần tra cứu"}
+    else:
+        try:
+            found = patients.find_person(
+                uow_factory=wired.uow,
+                clock=wired.clock,
+                quotas=wired.quotas,
+                principal=viewer.principal,
+                ctx=_ctx(ctx, shown["purpose"]),
+                system=system,
+                value=value,
+            )
+        except RuleError as exc:
+            errors = field_errors(exc, language(request))
+            errors = {"value": next(iter(errors.values()))}
+        except NotFoundError:
+            errors = {"value": "Không tìm thấy người có mã này"}
+        except QuotaExceededError as exc:
+            minutes = max(1, (exc.retry_after + 59) // 60)
+            return render(
+                request,
+                "lookup.html",
+                429,
+                viewer=viewer,
+                form=shown,
+                result=None,
+                quota_minutes=minutes,
+            )
+        else:
+            return render(request, "lookup.html", viewer=viewer, form=shown, result=found)
+    return render(
+        request, "lookup.html", 422, viewer=viewer, form=shown, errors=errors, result=None
+    )
+
+
+@router.get("/verify")
+def verify_form(request: Request, viewer: ViewerDep) -> Response:
+    require(viewer, Permission.VERIFY_HEALTH_ID)
+    return render(request, "verify.html", viewer=viewer, status=None)
+
+
+@router.post("/verify")
+async def verify(
+    request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+) -> Response:
+    require(viewer, Permission.VERIFY_HEALTH_ID)
+    form = await checked_form(request, viewer)
+    health_id = text(form, "health_id", 80)
+    if not health_id:
+        return render(
+            request,
+            "verify.html",
+            422,
+            viewer=viewer,
+            status=None,
+            form={},
+            errors={"health_id": "Hãy nhập hoặc quét mã định danh y tế"},
+        )
+    try:
+        status = patients.verify(
+            uow_factory=wired.uow,
+            keys=wired.keys,
+            clock=wired.clock,
+            principal=viewer.principal,
+            ctx=ctx,
+            health_id=health_id,
+        )
+    except RuleError as exc:
+        return render(
+            request,
+            "verify.html",
+            422,
+            viewer=viewer,
+            status=None,
+            form={"health_id": health_id},
+            errors={"health_id": field_errors(exc, language(request)).popitem()[1]},
+        )
+    return render(request, "verify.html", viewer=viewer, status=status, form={})
+
+
+REGISTER_FIELDS = (
+    "si_number",
+    "cccd",
+    "bhyt_card",
+    "full_name",
+    "birth_date",
+    "sex",
+    "birthplace",
+    "address",
+    "phone",
+)
+
+
+@router.get("/patients/new")
+def register_form(request: Request, viewer: ViewerDep) -> Response:
+    require(viewer, Permission.REGISTER_PERSON)
+    return render(request, "register.html", viewer=viewer, registered=None)
+
+
+@router.post("/patients/new")
+async def register(
+    request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+) -> Response:
+    require(viewer, Permission.REGISTER_PERSON)
+    form = await checked_form(request, viewer)
+    shown = {name: text(form, name) for name in REGISTER_FIELDS}
+    try:
+        registered = patients.register_person(
+            uow_factory=wired.uow,
+            keys=wired.keys,
+            places=wired.places,
+            clock=wired.clock,
+            principal=viewer.principal,
+            ctx=ctx,
+            si_number=shown["si_number"] or None,
+            cccd=shown["cccd"] or None,
+            bhyt_card=shown["bhyt_card"] or None,
+            full_name=shown["full_name"],
+            birth_date=shown["birth_date"],
+            sex=shown["sex"],
+            birthplace=shown["birthplace"] or None,
+            address=shown["address"] or None,
+            phone=shown["phone"] or None,
+        )
+    except RuleError as exc:
+        return render(
+            request,
+            "register.html",
+            422,
+            viewer=viewer,
+            registered=None,
+            form=shown,
+            errors=field_errors(exc, language(request)),
+        )
+    return render(request, "register.html", viewer=viewer, registered=registered, form={})
+
+
+@router.post("/patients/{person_id}/mrn")
+async def record_mrn(
+    request: Request, person_id: str, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+) -> Response:
+    require(viewer, Permission.LINK_FACILITY)
+    form = await checked_form(request, viewer)
+    mrn = text(form, "mrn", 40)
+    try:
+        summary = patients.link_facility_mrn(
+            uow_factory=wired.uow,
+            clock=wired.clock,
+            principal=viewer.principal,
+            ctx=ctx,
+            person_id=person_id,
+            mrn=mrn,
+        )
+    except RuleError as exc:
+        return render(
+            request,
+            "mrn.html",
+            422,
+            viewer=viewer,
+            person_id=person_id,
+            form={"mrn": mrn},
+            errors={"mrn": field_errors(exc, language(request)).popitem()[1]},
+        )
+    except NotFoundError:
+        return render(request, "error.html", 404, viewer=viewer, kind="not_found")
+    return render(request, "mrn.html", viewer=viewer, person_id=person_id, summary=summary)
+
+
+@router.get("/patients")
+def facility_patients(
+    request: Request,
+    *,
+    wired: RegistryDep,
+    viewer: ViewerDep,
+    ctx: ContextDep,
+    page: int = 1,
+    q: str = "",
+) -> Response:
+    require(viewer, Permission.LIST_FACILITY_PATIENTS)
+    page = max(1, min(page, 100_000))
+    rows, total = patients.facility_patients(
+        uow_factory=wired.uow,
+        clock=wired.clock,
+        principal=viewer.principal,
+        ctx=ctx,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+        search=q.strip()[:80] or None,
+    )
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    return render(
+        request,
+        "patients.html",
+        viewer=viewer,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        q=q.strip()[:80],
+    )

@@ -1,0 +1,207 @@
+"""Signing in to the web portal: sessions, CSRF tokens, and the TOTP second factor.
+
+The browser holds a random token in an HttpOnly cookie; the database holds only its
+SHA-256, so a copy of the database cannot be used to take over a session. The CSRF
+token is derived from the session token, so it is never stored either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from healthid.domain.audit import Action
+from healthid.domain.web_session import WebSession, needs_second_factor
+from healthid.services.access import Principal, RequestContext
+from healthid.services.audit import event, record, record_alone
+from healthid.services.auth import AuthenticationError, authenticate_user, record_failure
+from healthid.services.ports import (
+    Clock,
+    OneTimeCodes,
+    PasswordHasher,
+    SecondFactor,
+    UnitOfWorkFactory,
+)
+
+
+class SessionExpiredError(AuthenticationError):
+    """No session, an unknown one, or one idle or old beyond its limits."""
+
+
+class SecondFactorRequiredError(AuthenticationError):
+    """Signed in with a password, but the role needs the TOTP code too."""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    principal: Principal
+    second_factor: str  # "none", "verify" (enter a code) or "enroll" (set up the app first)
+
+
+@dataclass(frozen=True)
+class Current:
+    principal: Principal
+    session: WebSession
+    csrf_token: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(b"session:" + token.encode()).hexdigest()
+
+
+def csrf_token(token: str) -> str:
+    """The CSRF token of the session whose cookie holds ``token``."""
+    return hashlib.sha256(b"csrf:" + token.encode()).hexdigest()
+
+
+def csrf_matches(token: str, submitted: str) -> bool:
+    return hmac.compare_digest(csrf_token(token), submitted)
+
+
+def sign_in(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    hasher: PasswordHasher,
+    clock: Clock,
+    username: str,
+    password: str,
+    ctx: RequestContext | None = None,
+) -> SignedIn:
+    """Check the password (lockout applies) and open a session."""
+    principal = authenticate_user(
+        uow_factory=uow_factory,
+        hasher=hasher,
+        clock=clock,
+        username=username,
+        password=password,
+        ctx=ctx,
+    )
+    token, now = secrets.token_urlsafe(32), clock.now()
+    step = "none"
+    with uow_factory() as uow:
+        if needs_second_factor(principal.role):
+            factor = uow.web_sessions.second_factor(principal.name)
+            step = "verify" if factor is not None and factor.confirmed else "enroll"
+        uow.web_sessions.add(WebSession(_hash(token), principal.name, now, now, step == "none"))
+        record(
+            uow,
+            clock=clock,
+            action=Action.LOGIN,
+            principal=principal,
+            ctx=ctx,
+            detail="web" if step == "none" else "web, second factor pending",
+        )
+        uow.commit()
+    return SignedIn(token, principal, step)
+
+
+def current(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    clock: Clock,
+    token: str | None,
+    second_factor_pending: bool = False,
+) -> Current:
+    """The caller behind a session cookie; each request keeps the session alive.
+
+    A session waiting for its second factor is accepted only where
+    ``second_factor_pending`` says so (the pages that ask for the code).
+    """
+    if not token:
+        raise SessionExpiredError("no session")
+    now = clock.now()
+    with uow_factory() as uow:
+        session = uow.web_sessions.get(_hash(token))
+        if session is None:
+            raise SessionExpiredError("unknown session")
+        if session.expired(now):
+            uow.web_sessions.delete(session.token_hash)
+            uow.commit()
+            raise SessionExpiredError("session expired")
+        user = uow.accounts.get_user(session.username)
+        if user is None or user.disabled:
+            uow.web_sessions.delete(session.token_hash)
+            uow.commit()
+            raise SessionExpiredError("account disabled")
+        if not session.second_factor_done and not second_factor_pending:
+            raise SecondFactorRequiredError("second factor required")
+        uow.web_sessions.touch(session.token_hash, now)
+        uow.commit()
+    principal = Principal("user", user.username, user.role, user.facility_code)
+    return Current(principal, session, csrf_token(token))
+
+
+def enrollment_secret(*, uow_factory: UnitOfWorkFactory, codes: OneTimeCodes, token: str) -> str:
+    """The secret a user not yet enrolled adds to an authenticator app (kept until confirmed)."""
+    with uow_factory() as uow:
+        session = uow.web_sessions.get(_hash(token))
+        if session is None:
+            raise SessionExpiredError("unknown session")
+        factor = uow.web_sessions.second_factor(session.username)
+        if factor is not None and factor.confirmed:
+            raise AuthenticationError("already enrolled")
+        if factor is None:
+            factor = SecondFactor(codes.new_secret(), confirmed=False)
+            uow.web_sessions.set_second_factor(session.username, factor)
+            uow.commit()
+    return factor.secret
+
+
+def confirm_second_factor(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    codes: OneTimeCodes,
+    clock: Clock,
+    token: str,
+    code: str,
+    ctx: RequestContext | None = None,
+) -> Principal:
+    """Check a TOTP code for a session waiting for it; a code is accepted only once.
+
+    A wrong code counts towards the same lockout as a wrong password.
+    """
+    now = clock.now()
+    with uow_factory() as uow:
+        session = uow.web_sessions.get(_hash(token))
+        if session is None or session.expired(now):
+            raise SessionExpiredError("unknown session")
+        user = uow.accounts.get_user(session.username)
+        factor = uow.web_sessions.second_factor(session.username)
+        if user is None or user.disabled or factor is None:
+            raise SessionExpiredError("no second factor")
+        step = codes.matching_step(factor.secret, code, now)
+        if step is not None and (factor.last_step is None or step > factor.last_step):
+            uow.web_sessions.set_second_factor(
+                session.username, SecondFactor(factor.secret, confirmed=True, last_step=step)
+            )
+            uow.web_sessions.mark_second_factor_done(session.token_hash)
+            uow.web_sessions.touch(session.token_hash, now)
+            principal = Principal("user", user.username, user.role, user.facility_code)
+            detail = "second factor" if factor.confirmed else "second factor enrolled"
+            record(
+                uow, clock=clock, action=Action.LOGIN, principal=principal, ctx=ctx, detail=detail
+            )
+            uow.commit()
+            return principal
+    record_failure(
+        uow_factory=uow_factory, clock=clock, username=session.username, ctx=ctx, detail="totp"
+    )
+    raise AuthenticationError("invalid code")
+
+
+def sign_out(
+    *, uow_factory: UnitOfWorkFactory, clock: Clock, token: str, ctx: RequestContext | None = None
+) -> None:
+    with uow_factory() as uow:
+        session = uow.web_sessions.get(_hash(token))
+        if session is None:
+            return
+        uow.web_sessions.delete(session.token_hash)
+        uow.commit()
+    record_alone(
+        uow_factory,
+        event(clock=clock, action=Action.LOGOUT, actor=session.username, ctx=ctx, detail="web"),
+    )
