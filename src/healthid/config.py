@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -20,6 +21,9 @@ class Settings(BaseSettings):
     lookup_quota_per_user: int = 300
     lookup_quota_per_client: int = 3000
     match_model: Path | None = None  # a model written by `healthid train`
+    # The portal signs an idle browser out after this long (Công văn 6827: shared
+    # reception desks). Shorter is allowed; longer than 15 minutes is not.
+    web_idle_timeout_seconds: int = Field(default=900, ge=5, le=900)
 
     @property
     def keyring_path(self) -> Path:

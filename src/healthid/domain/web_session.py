@@ -24,8 +24,9 @@ class WebSession:
     last_seen_at: datetime
     second_factor_done: bool = False
 
-    def expired(self, now: datetime) -> bool:
-        return now - self.last_seen_at > IDLE_TIMEOUT or now - self.created_at > ABSOLUTE_LIFETIME
+    def expired(self, now: datetime, idle_timeout: timedelta = IDLE_TIMEOUT) -> bool:
+        idle = min(idle_timeout, IDLE_TIMEOUT)  # a setting may shorten it, never lengthen it
+        return now - self.last_seen_at > idle or now - self.created_at > ABSOLUTE_LIFETIME
 
 
 def needs_second_factor(role: Role) -> bool:

@@ -11,9 +11,10 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from healthid.domain.audit import Action
-from healthid.domain.web_session import WebSession, needs_second_factor
+from healthid.domain.web_session import IDLE_TIMEOUT, WebSession, needs_second_factor
 from healthid.services.access import Principal, RequestContext
 from healthid.services.audit import event, record, record_alone
 from healthid.services.auth import AuthenticationError, authenticate_user, record_failure
@@ -104,6 +105,7 @@ def current(
     clock: Clock,
     token: str | None,
     second_factor_pending: bool = False,
+    idle_timeout: timedelta = IDLE_TIMEOUT,
 ) -> Current:
     """The caller behind a session cookie; each request keeps the session alive.
 
@@ -117,7 +119,7 @@ def current(
         session = uow.web_sessions.get(_hash(token))
         if session is None:
             raise SessionExpiredError("unknown session")
-        if session.expired(now):
+        if session.expired(now, idle_timeout):
             uow.web_sessions.delete(session.token_hash)
             uow.commit()
             raise SessionExpiredError("session expired")

@@ -102,10 +102,16 @@ def demo(
         registry, _ = bootstrap.init_registry()
         with registry:
             credentials = seed_demo(registry)
-    out.print(f"\n[bold]HealthID VN API[/]: http://{host}:{port}/docs")
+    out.print(f"\n[bold]Cổng thông tin (web portal)[/]: http://{host}:{port}/")
+    out.print(f"[bold]HealthID VN API[/]: http://{host}:{port}/docs")
     out.print(f"Demo facility {DEMO_FACILITY[0]} — {DEMO_FACILITY[1]}")
     for username, role, _facility in DEMO_USERS:
         out.print(f"  {role:<15} {username:<15} {credentials[username]}")
+    out.print(
+        "  admin, authority and auditor set up an authenticator app (TOTP) at their first "
+        "sign-in to the portal: scan the QR code it shows.",
+        soft_wrap=True,
+    )
     out.print(
         f"  API client      {credentials['client_id']}  {credentials['client_secret']}",
         soft_wrap=True,

@@ -36,6 +36,7 @@ _env.globals.update(
     verify_help=i18n.VERIFY_HELP,
     review_status_names=i18n.REVIEW_STATUS_NAMES,
     comparison_names=i18n.COMPARISON_NAMES,
+    level_names=i18n.LEVEL_NAMES,
     key_names=i18n.KEY_NAMES,
     count_names=i18n.COUNT_NAMES,
     run_status_names=i18n.RUN_STATUS_NAMES,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 from urllib.parse import quote
 
@@ -76,7 +77,12 @@ def viewer(request: Request, wired: RegistryDep) -> Viewer:
     token = request.cookies.get(SESSION_COOKIE)
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     try:
-        found = web_sessions.current(uow_factory=wired.uow, clock=wired.clock, token=token)
+        found = web_sessions.current(
+            uow_factory=wired.uow,
+            clock=wired.clock,
+            token=token,
+            idle_timeout=timedelta(seconds=wired.settings.web_idle_timeout_seconds),
+        )
     except web_sessions.SecondFactorRequiredError:
         raise SignInRequiredError(path, second_factor=True) from None
     except web_sessions.SessionExpiredError:

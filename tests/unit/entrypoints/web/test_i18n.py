@@ -9,6 +9,7 @@ import pytest
 
 from healthid.entrypoints.web import i18n
 from healthid.entrypoints.web.pages import HERE
+from healthid.services import matching
 
 WRAPPED = re.compile(r"""_\(\s*(?P<q>["'])(?P<text>.+?)(?P=q)\s*\)""")
 # Macro arguments that are passed to _() inside the macro: labels and hints.
@@ -55,6 +56,7 @@ def value_names() -> set[str]:
         i18n.VERIFY_HELP,
         i18n.REVIEW_STATUS_NAMES,
         i18n.COMPARISON_NAMES,
+        i18n.LEVEL_NAMES,
         i18n.KEY_NAMES,
         i18n.RUN_STATUS_NAMES,
         i18n.ACTION_NAMES,
@@ -85,3 +87,10 @@ def test_every_text_has_an_english_translation(text: str) -> None:
 def test_vietnamese_is_the_default_and_unknown_languages_fall_back() -> None:
     assert i18n.translate("Tra cứu", "vi") == "Tra cứu"
     assert i18n.translate("Tra cứu", "en") == "Look up"
+
+
+def test_every_comparison_and_level_of_the_model_has_a_name() -> None:
+    model = matching.model()
+    for comparison, levels in model.m.items():
+        assert comparison in i18n.COMPARISON_NAMES
+        assert set(levels) <= set(i18n.LEVEL_NAMES)

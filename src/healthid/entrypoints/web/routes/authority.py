@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from healthid.domain.errors import NotFoundError, RuleError
 from healthid.domain.person import Person
 from healthid.domain.review import ReviewStatus
+from healthid.entrypoints.web.i18n import SEX_NAMES, translate
 from healthid.entrypoints.web.pages import error_text, language, redirect, render, text
 from healthid.entrypoints.web.session import (
     ContextDep,
@@ -99,13 +100,17 @@ def reviews(
     return render(request, "reviews.html", viewer=viewer, pairs=pairs, status=status)
 
 
-def _compared(a: Person, b: Person) -> list[tuple[str, str, str]]:
+def _compared(a: Person, b: Person, lang: str) -> list[tuple[str, str, str]]:
     """(label, a's value, b's value) for each field shown side by side."""
     da, db = a.demographics, b.demographics
+
+    def sex(value: object) -> str:
+        return translate(SEX_NAMES.get(str(value), str(value)), lang)
+
     rows = [
         ("Họ và tên", da.full_name, db.full_name),
         ("Ngày sinh", str(da.birth_date), str(db.birth_date)),
-        ("Giới tính", str(da.sex), str(db.sex)),
+        ("Giới tính", sex(da.sex), sex(db.sex)),
         ("Nơi sinh", da.birthplace or "", db.birthplace or ""),
         ("Địa chỉ", da.address or "", db.address or ""),
     ]
@@ -139,7 +144,7 @@ def review_pair(
         "review.html",
         viewer=viewer,
         view=view,
-        rows=_compared(view.a, view.b),
+        rows=_compared(view.a, view.b, language(request)),
         weights=weights,
         scale=scale,
     )
