@@ -13,11 +13,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from healthid.domain.accounts import LOCKOUT_WINDOW, locked_until
 from healthid.domain.audit import Action
 from healthid.domain.web_session import IDLE_TIMEOUT, WebSession, needs_second_factor
 from healthid.services.access import Principal, RequestContext
 from healthid.services.audit import event, record, record_alone
-from healthid.services.auth import AuthenticationError, authenticate_user, record_failure
+from healthid.services.auth import (
+    AuthenticationError,
+    LockedOutError,
+    authenticate_user,
+    record_failure,
+)
 from healthid.services.ports import (
     Clock,
     OneTimeCodes,
@@ -174,6 +180,13 @@ def confirm_second_factor(
         factor = uow.web_sessions.second_factor(session.username)
         if user is None or user.disabled or factor is None:
             raise SessionExpiredError("no second factor")
+        failures = uow.accounts.login_failures_since(session.username, now - LOCKOUT_WINDOW)
+        until = locked_until(failures, now)
+        if until is not None:
+            # Guessing codes behind a known password ends the half-open session too.
+            uow.web_sessions.delete(session.token_hash)
+            uow.commit()
+            raise LockedOutError(max(1, int((until - now).total_seconds())))
         step = codes.matching_step(factor.secret, code, now)
         if step is not None and (factor.last_step is None or step > factor.last_step):
             uow.web_sessions.set_second_factor(

@@ -177,7 +177,14 @@ def test_wrong_codes_count_towards_the_lockout(portal: Portal) -> None:
     )
     ask = browser.get("/second-factor")
     for _ in range(5):
-        browser.post("/second-factor", data={"csrf": csrf_of(ask.text), "code": "123456"})
+        wrong = browser.post("/second-factor", data={"csrf": csrf_of(ask.text), "code": "123456"})
+        assert wrong.status_code == 401
+    # Further guesses behind the known password are stopped, and the half-open session ends.
+    stopped = browser.post(
+        "/second-factor", data={"csrf": csrf_of(ask.text), "code": portal.code("admin")}
+    )
+    assert stopped.status_code == 429
+    assert browser.get("/", follow_redirects=False).status_code == 303
     page = browser.get("/login")
     locked = browser.post(
         "/login", data={"csrf": csrf_of(page.text), "username": "admin", "password": PASSWORD}

@@ -158,6 +158,16 @@ async def second_factor(request: Request, wired: RegistryDep, ctx: ContextDep) -
         )
     except web_sessions.SessionExpiredError:
         return redirect("/login")
+    except LockedOutError as exc:
+        response = _login_page(
+            request,
+            next_path=next_path,
+            status_code=429,
+            failure="locked",
+            minutes=max(1, (exc.retry_after + 59) // 60),
+        )
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
     except AuthenticationError:
         return _second_factor_page(
             request,
