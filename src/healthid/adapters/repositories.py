@@ -179,10 +179,15 @@ class SqlPersonRepository:
     def candidates(self, keys: set[str], *, limit: int = 200) -> list[Person]:
         if not keys:
             return []
+        # Those sharing the most keys first: when a common name makes a block larger
+        # than ``limit``, the persons cut off are the ones sharing a single weak key,
+        # never a likely duplicate sharing several (and the cut is the same every time).
+        shared = func.count().label("shared")
         ids = self._session.scalars(
             select(BlockingKeyRow.person_id)
             .where(BlockingKeyRow.key_index.in_(sorted(self._block_index(k) for k in keys)))
-            .distinct()
+            .group_by(BlockingKeyRow.person_id)
+            .order_by(shared.desc(), BlockingKeyRow.person_id)
             .limit(limit)
         ).all()
         if not ids:
@@ -197,6 +202,8 @@ class SqlPersonRepository:
             .order_by(IdentifierRow.created_at, IdentifierRow.id)
         ):
             by_person.setdefault(identifier.person_id, []).append(identifier)
+        rank = {person_id: n for n, person_id in enumerate(ids)}
+        rows = sorted(rows, key=lambda row: rank[row.id])
         return [self._to_person(row, by_person.get(row.id, [])) for row in rows]
 
     def _to_person(

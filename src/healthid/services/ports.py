@@ -58,7 +58,7 @@ class PersonRepository(Protocol):
         """Replace the person's blocking keys (stored only as blind indexes)."""
 
     def candidates(self, keys: set[str], *, limit: int = 200) -> list[Person]:
-        """Persons sharing at least one blocking key, found by index."""
+        """Persons sharing at least one blocking key, found by index, most keys shared first."""
 
 
 class HealthIdRepository(Protocol):

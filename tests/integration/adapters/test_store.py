@@ -208,3 +208,23 @@ def test_init_refuses_a_new_key_ring_for_a_database_that_holds_persons(
     with pytest.raises(bootstrap.KeyRingError, match="restore it from backup"):
         bootstrap.init_registry(registry.settings)
     assert not registry.keys.path.exists()
+
+
+def test_candidates_sharing_the_most_blocking_keys_come_first(
+    registry: bootstrap.Registry,
+) -> None:
+    from datetime import UTC, datetime  # noqa: PLC0415 - only this test builds persons by hand
+
+    from healthid.domain.person import Person, parse_demographics  # noqa: PLC0415
+
+    now = datetime.now(UTC)
+    demographics = parse_demographics(full_name="Lê Văn Hùng", birth_date="1980", sex="male")
+    with registry.uow() as uow:
+        for n, keys in enumerate([{"weak"}, {"weak"}, {"weak", "strong", "stronger"}, {"weak"}]):
+            uow.persons.add(Person(f"{n:032d}", demographics, now, now))
+            uow.persons.set_blocking_keys(f"{n:032d}", keys)
+        uow.commit()
+    with registry.uow() as uow:
+        found = uow.persons.candidates({"weak", "strong", "stronger"}, limit=2)
+    assert len(found) == 2
+    assert found[0].id == f"{2:032d}"
