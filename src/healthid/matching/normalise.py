@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from healthid.domain.birth_date import BirthDate
 from healthid.domain.names import canonical_name, fold_diacritics
@@ -47,6 +47,9 @@ class MatchRecord:
         return SURNAME_GROUPS.get(folded, folded)
 
 
+# Names repeat (Zipf): every registration scores dozens of stored candidates, and
+# canonicalising a name costs more than scoring it. Pure function, bounded cache.
+@lru_cache(maxsize=65_536)
 def split_name(full_name: str) -> tuple[str, str, str]:
     """Family, middle and given name of a canonical Vietnamese full name."""
     words = canonical_name(full_name).split()
