@@ -8,8 +8,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from healthid.adapters.repositories import Sealer, as_utc
-from healthid.adapters.tables import SyncRunRow, SyncSourceRow
-from healthid.domain.sync import SourceState, SyncRun
+from healthid.adapters.tables import SyncRejectRow, SyncRunRow, SyncSourceRow
+from healthid.domain.sync import Reject, SourceState, SyncRun
+
+REASON_LENGTH = 300
+
+
+def _run(row: SyncRunRow) -> SyncRun:
+    return SyncRun(
+        row.id,
+        row.file_name,
+        row.checksum,
+        as_utc(row.started_at),
+        row.status,
+        json.loads(row.counts),
+        as_utc(row.finished_at) if row.finished_at else None,
+    )
 
 
 class SqlSyncRepository:
@@ -55,19 +69,38 @@ class SqlSyncRepository:
             row.finished_at, row.status = run.finished_at, run.status
             row.counts = json.dumps(run.counts)
 
-    def runs(self, limit: int = 50) -> list[SyncRun]:
+    def runs(self, limit: int = 50, offset: int = 0) -> list[SyncRun]:
         rows = self._session.scalars(
-            select(SyncRunRow).order_by(SyncRunRow.started_at.desc()).limit(limit)
+            select(SyncRunRow)
+            .order_by(SyncRunRow.started_at.desc(), SyncRunRow.id)
+            .limit(limit)
+            .offset(offset)
         )
-        return [
-            SyncRun(
-                r.id,
-                r.file_name,
-                r.checksum,
-                as_utc(r.started_at),
-                r.status,
-                json.loads(r.counts),
-                as_utc(r.finished_at) if r.finished_at else None,
+        return [_run(r) for r in rows]
+
+    def run(self, run_id: str) -> SyncRun | None:
+        row = self._session.get(SyncRunRow, run_id)
+        return None if row is None else _run(row)
+
+    def add_rejects(self, run_id: str, rejects: list[Reject]) -> None:
+        self._session.add_all(
+            SyncRejectRow(
+                run_id=run_id,
+                seq=seq,
+                line=r.line,
+                column=r.column[:64],
+                rule=r.rule[:64],
+                reason=r.reason[:REASON_LENGTH],
             )
-            for r in rows
-        ]
+            for seq, r in enumerate(rejects)
+        )
+
+    def rejects(self, run_id: str, limit: int | None = None, offset: int = 0) -> list[Reject]:
+        rows = self._session.scalars(
+            select(SyncRejectRow)
+            .where(SyncRejectRow.run_id == run_id)
+            .order_by(SyncRejectRow.seq)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [Reject(r.line, r.column, r.rule, r.reason) for r in rows]

@@ -239,3 +239,16 @@ class SyncRunRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(16))
     counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+class SyncRejectRow(Base):
+    """A row a sync run did not import: line, column, rule, reason — never the row's values."""
+
+    __tablename__ = "sync_rejects"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("sync_runs.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)  # order within the run
+    line: Mapped[int] = mapped_column(Integer)
+    column: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(300))

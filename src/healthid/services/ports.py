@@ -15,7 +15,7 @@ from healthid.domain.issuance import IssuedHealthId
 from healthid.domain.issuance_request import IssuanceRequest
 from healthid.domain.person import Person
 from healthid.domain.review import Merge, ReviewPair
-from healthid.domain.sync import SourceState, SyncRun
+from healthid.domain.sync import Reject, SourceState, SyncRun
 from healthid.matching.model import Model
 from healthid.matching.normalise import MatchRecord
 
@@ -158,7 +158,15 @@ class SyncRepository(Protocol):
 
     def finish_run(self, run: SyncRun) -> None: ...
 
-    def runs(self, limit: int = 50) -> list[SyncRun]: ...
+    def runs(self, limit: int = 50, offset: int = 0) -> list[SyncRun]:
+        """The latest runs first."""
+
+    def run(self, run_id: str) -> SyncRun | None: ...
+
+    def add_rejects(self, run_id: str, rejects: list[Reject]) -> None: ...
+
+    def rejects(self, run_id: str, limit: int | None = None, offset: int = 0) -> list[Reject]:
+        """A run's rejects in the order they were found."""
 
 
 class UnitOfWork(Protocol):
