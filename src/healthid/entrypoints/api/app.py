@@ -18,6 +18,7 @@ from healthid.entrypoints.api.routes import (
     ops,
     persons,
     reviews,
+    sync,
 )
 
 API_PREFIX = "/api/v1"
@@ -36,7 +37,14 @@ def create_app(registry: Registry, lifespan: Lifespan | None = None) -> FastAPI:
     observability.install(app)
     app.include_router(ops.router)
     app.include_router(oauth.router)
-    for router in (persons.router, issuance.router, reviews.router, admin.router, audit.router):
+    for router in (
+        persons.router,
+        issuance.router,
+        reviews.router,
+        admin.router,
+        audit.router,
+        sync.router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     return app
 
