@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -20,6 +21,12 @@ class Settings(BaseSettings):
     lookup_quota_per_user: int = 300
     lookup_quota_per_client: int = 3000
     match_model: Path | None = None  # a model written by `healthid train`
+    # The periodic BHXH sync in `healthid serve`: off unless an inbox folder is set.
+    sync_inbox: Path | None = None
+    sync_schedule: str = "0 2 * * *"  # cron, in Asia/Ho_Chi_Minh time: nightly at 02:00
+    sync_archive: Path | None = None  # default: <inbox>/archive
+    sync_lease_seconds: int = Field(600, ge=30)  # a crashed server's claim lapses after this
+    sync_min_age_seconds: float = Field(60, ge=0)  # newer files may still be arriving
 
     @property
     def keyring_path(self) -> Path:

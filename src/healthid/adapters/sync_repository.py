@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from healthid.adapters.repositories import Sealer, as_utc
-from healthid.adapters.tables import SyncRejectRow, SyncRunRow, SyncSourceRow
-from healthid.domain.sync import Reject, SourceState, SyncRun
+from healthid.adapters.tables import InboxClaimRow, SyncRejectRow, SyncRunRow, SyncSourceRow
+from healthid.domain.sync import ClaimState, InboxClaim, Reject, SourceState, SyncRun
 
 REASON_LENGTH = 300
 
@@ -104,3 +106,88 @@ class SqlSyncRepository:
             .offset(offset)
         )
         return [Reject(r.line, r.column, r.rule, r.reason) for r in rows]
+
+    def runs_for_file(self, file_name: str, checksum: str) -> list[SyncRun]:
+        rows = self._session.scalars(
+            select(SyncRunRow)
+            .where(SyncRunRow.file_name == file_name, SyncRunRow.checksum == checksum)
+            .order_by(SyncRunRow.started_at)
+        )
+        return [_run(r) for r in rows]
+
+    # Inbox claims. Every change is one conditional UPDATE on the claim's token, so
+    # whichever server's statement the database applies first wins, on SQLite (one
+    # writer at a time) and PostgreSQL (the row lock, then the WHERE re-checked).
+
+    def claim(self, file_name: str, checksum: str) -> InboxClaim | None:
+        row = self._session.get(InboxClaimRow, (file_name, checksum))
+        if row is None:
+            return None
+        return InboxClaim(
+            row.file_name,
+            row.checksum,
+            row.token,
+            row.owner,
+            ClaimState(row.state),
+            as_utc(row.claimed_at),
+            as_utc(row.expires_at),
+            row.run_id,
+            as_utc(row.settled_at) if row.settled_at else None,
+        )
+
+    def add_claim(self, claim: InboxClaim) -> None:
+        self._session.add(
+            InboxClaimRow(
+                file_name=claim.file_name,
+                checksum=claim.checksum,
+                token=claim.token,
+                owner=claim.owner,
+                state=str(claim.state),
+                claimed_at=claim.claimed_at,
+                expires_at=claim.expires_at,
+            )
+        )
+        self._session.flush()  # a claim lost to another server surfaces here
+
+    def _update(self, claim: InboxClaim, token: str, **values: Any) -> bool:
+        result = self._session.execute(
+            update(InboxClaimRow)
+            .where(
+                InboxClaimRow.file_name == claim.file_name,
+                InboxClaimRow.checksum == claim.checksum,
+                InboxClaimRow.token == token,
+                InboxClaimRow.state == str(ClaimState.CLAIMED),
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return cast(CursorResult[Any], result).rowcount == 1
+
+    def take_over(self, claim: InboxClaim, expired_token: str) -> bool:
+        """Replace an expired claim by ``claim``; false if it was renewed or taken meanwhile."""
+        result = self._session.execute(
+            update(InboxClaimRow)
+            .where(
+                InboxClaimRow.file_name == claim.file_name,
+                InboxClaimRow.checksum == claim.checksum,
+                InboxClaimRow.token == expired_token,
+                InboxClaimRow.state == str(ClaimState.CLAIMED),
+                InboxClaimRow.expires_at <= claim.claimed_at,
+            )
+            .values(
+                token=claim.token,
+                owner=claim.owner,
+                claimed_at=claim.claimed_at,
+                expires_at=claim.expires_at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return cast(CursorResult[Any], result).rowcount == 1
+
+    def renew_claim(self, claim: InboxClaim, expires_at: datetime) -> bool:
+        return self._update(claim, claim.token, expires_at=expires_at)
+
+    def settle_claim(
+        self, claim: InboxClaim, state: ClaimState, run_id: str | None, at: datetime
+    ) -> bool:
+        return self._update(claim, claim.token, state=str(state), run_id=run_id, settled_at=at)
