@@ -131,6 +131,9 @@ def start(registry: bootstrap.Registry) -> InboxScheduler | None:
     if inbox is None:
         return None
     schedule = bootstrap.sync_schedule(registry.settings)
+    folder = registry.settings.sync_inbox
+    if folder is not None and not folder.is_dir():
+        log.warning("sync inbox: the folder %s does not exist (yet); passes find nothing", folder)
     with _started_lock:
         running = _started.get(os.getpid())
         if running is not None and running.alive:
