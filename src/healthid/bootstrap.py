@@ -20,7 +20,10 @@ from healthid.adapters.crypto import BlindIndex, FieldCipher
 from healthid.adapters.database import holds_persons, make_engine, migrate
 from healthid.adapters.keyring_file import FileKeyRing, KeyRingError
 from healthid.adapters.repositories import Sealer
+from healthid.adapters.schedule import CronSchedule
 from healthid.adapters.splink_pairs import SplinkPairFinder, SplinkTrainer
+from healthid.adapters.sync_files import FolderInbox
+from healthid.adapters.sync_files import write_reports as write_sync_reports
 from healthid.adapters.totp import PyOtpCodes
 from healthid.adapters.unit_of_work import SqlAlchemyUnitOfWork
 from healthid.config import Settings, load_settings
@@ -29,6 +32,7 @@ from healthid.services import matching
 from healthid.services.audit import Quotas
 from healthid.services.ports import (
     Clock,
+    Inbox,
     ModelTrainer,
     OneTimeCodes,
     PairFinder,
@@ -38,6 +42,7 @@ from healthid.services.ports import (
 )
 
 __all__ = [
+    "CronSchedule",
     "KeyRingError",
     "Registry",
     "SystemClock",
@@ -45,6 +50,8 @@ __all__ = [
     "file_checksum",
     "init_registry",
     "read_extract",
+    "sync_schedule",
+    "write_sync_reports",
 ]
 
 
@@ -99,6 +106,13 @@ class Registry:
     def uow(self) -> UnitOfWork:
         return SqlAlchemyUnitOfWork(self._sessions, self._sealer)
 
+    def inbox(self) -> Inbox | None:
+        """The sync inbox ``HEALTHID_SYNC_INBOX`` names, if any."""
+        s = self.settings
+        if s.sync_inbox is None:
+            return None
+        return FolderInbox(s.sync_inbox, s.sync_archive, min_age=s.sync_min_age_seconds)
+
     def __enter__(self) -> Self:
         return self
 
@@ -121,6 +135,11 @@ class Registry:
         """Pick up a rotated key ring (new writes use the new versions)."""
         self.keys = FileKeyRing.load(self.keys.path)
         self.__dict__.pop("_sealer", None)
+
+
+def sync_schedule(settings: Settings) -> CronSchedule:
+    """``HEALTHID_SYNC_SCHEDULE``; a ``ValidationError`` naming it if it is not cron."""
+    return CronSchedule(settings.sync_schedule)
 
 
 def build(settings: Settings | None = None) -> Registry:

@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     # The portal signs an idle browser out after this long (Công văn 6827: shared
     # reception desks). Shorter is allowed; longer than 15 minutes is not.
     web_idle_timeout_seconds: int = Field(default=900, ge=5, le=900)
+    # The periodic BHXH sync in `healthid serve`: off unless an inbox folder is set.
+    sync_inbox: Path | None = None
+    sync_schedule: str = "0 2 * * *"  # cron, in Asia/Ho_Chi_Minh time: nightly at 02:00
+    sync_archive: Path | None = None  # default: <inbox>/archive
+    sync_lease_seconds: int = Field(600, ge=30)  # a crashed server's claim lapses after this
+    sync_min_age_seconds: float = Field(60, ge=0)  # newer files may still be arriving
 
     @property
     def keyring_path(self) -> Path:

@@ -29,7 +29,11 @@ def read_extract(path: Path) -> Iterator[tuple[int, dict[str, str] | str]]:
     A file that is not a BHXH extract (binary, not UTF-8, wrong header) is refused
     whole with a ``ValidationError`` before any row is yielded.
     """
-    raw = path.read_bytes()
+    return parse_extract(path.read_bytes())
+
+
+def parse_extract(raw: bytes) -> Iterator[tuple[int, dict[str, str] | str]]:
+    """``read_extract`` on content already read (the inbox checksums the bytes it imports)."""
     if b"\x00" in raw[:65536]:
         raise _refuse(
             "binary", "is a binary file, not a CSV extract", "là tệp nhị phân, không phải tệp CSV"

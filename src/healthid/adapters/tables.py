@@ -239,3 +239,35 @@ class SyncRunRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(16))
     counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+class SyncRejectRow(Base):
+    """A row a sync run did not import: line, column, rule, reason — never the row's values."""
+
+    __tablename__ = "sync_rejects"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("sync_runs.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)  # order within the run
+    line: Mapped[int] = mapped_column(Integer)
+    column: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(300))
+
+
+class InboxClaimRow(Base):
+    """Which server imports an inbox file (by name and checksum), and until when.
+
+    The database lock behind the periodic sync: see services/sync_inbox.py.
+    """
+
+    __tablename__ = "sync_inbox_claims"
+
+    file_name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    checksum: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    owner: Mapped[str] = mapped_column(String(128))
+    state: Mapped[str] = mapped_column(String(16))
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    run_id: Mapped[str | None] = mapped_column(String(32))
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -25,6 +25,7 @@ class Action(StrEnum):
     UNMERGE = "person.unmerge"
     ADMIN = "admin"
     AUDIT_READ = "audit.read"
+    SYNC_READ = "sync.read"
     QUOTA_EXCEEDED = "quota.exceeded"
 
 

@@ -22,6 +22,7 @@ class Permission(StrEnum):
     MANAGE_FACILITIES = "manage_facilities"
     MANAGE_ACCOUNTS = "manage_accounts"
     READ_AUDIT = "read_audit"
+    READ_SYNC_RUNS = "read_sync_runs"
 
 
 _FACILITY = frozenset({Role.STAFF, Role.FACILITY_ADMIN})
@@ -38,6 +39,8 @@ POLICY: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_FACILITIES: frozenset({Role.ADMIN}),
     Permission.MANAGE_ACCOUNTS: frozenset({Role.ADMIN, Role.FACILITY_ADMIN}),
     Permission.READ_AUDIT: frozenset({Role.ADMIN, Role.AUDITOR}),
+    # Runs and rejects hold no personal data (line, column, rule), but say what BHXH sent.
+    Permission.READ_SYNC_RUNS: frozenset({Role.ADMIN, Role.AUDITOR}),
 }
 
 

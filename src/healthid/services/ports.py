@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -16,7 +16,7 @@ from healthid.domain.issuance import IssuedHealthId
 from healthid.domain.issuance_request import IssuanceRequest
 from healthid.domain.person import Person
 from healthid.domain.review import Merge, ReviewPair
-from healthid.domain.sync import SourceState, SyncRun
+from healthid.domain.sync import ClaimState, InboxClaim, Reject, SourceState, SyncRun
 from healthid.domain.web_session import WebSession
 from healthid.matching.model import Model
 from healthid.matching.normalise import MatchRecord
@@ -168,7 +168,33 @@ class SyncRepository(Protocol):
 
     def finish_run(self, run: SyncRun) -> None: ...
 
-    def runs(self, limit: int = 50) -> list[SyncRun]: ...
+    def runs(self, limit: int = 50, offset: int = 0) -> list[SyncRun]:
+        """The latest runs first."""
+
+    def run(self, run_id: str) -> SyncRun | None: ...
+
+    def add_rejects(self, run_id: str, rejects: list[Reject]) -> None: ...
+
+    def rejects(self, run_id: str, limit: int | None = None, offset: int = 0) -> list[Reject]:
+        """A run's rejects in the order they were found."""
+
+    def runs_for_file(self, file_name: str, checksum: str) -> list[SyncRun]: ...
+
+    def claim(self, file_name: str, checksum: str) -> InboxClaim | None: ...
+
+    def add_claim(self, claim: InboxClaim) -> None:
+        """Raises ``UniquenessError`` if another server claimed the file first."""
+
+    def take_over(self, claim: InboxClaim, expired_token: str) -> bool:
+        """Replace the expired claim holding ``expired_token``; false if it was not expired."""
+
+    def renew_claim(self, claim: InboxClaim, expires_at: datetime) -> bool:
+        """Extend a claim still held; false if it was taken over."""
+
+    def settle_claim(
+        self, claim: InboxClaim, state: ClaimState, run_id: str | None, at: datetime
+    ) -> bool:
+        """Mark a claim still held imported or refused; false if it was taken over."""
 
 
 @dataclass(frozen=True)
@@ -282,6 +308,25 @@ class OneTimeCodes(Protocol):
 
     def matching_step(self, secret: str, code: str, at: datetime) -> int | None:
         """The time step ``code`` is valid for at ``at`` (one step of drift allowed), else None."""
+
+
+class Inbox(Protocol):
+    """The folder BHXH extracts are delivered to, and where imported and refused files go."""
+
+    def pending(self) -> list[str]:
+        """Names of the files waiting to be imported, in name order."""
+
+    def load(self, name: str) -> tuple[str, bytes]:
+        """The file's checksum and content; ``FileNotFoundError`` if it is gone."""
+
+    def parse(self, content: bytes) -> Iterable[tuple[int, dict[str, str] | str]]:
+        """Rows by line number; ``ValidationError`` if the content is not an extract at all."""
+
+    def archive(self, name: str, run: SyncRun, rejects: list[Reject]) -> str:
+        """Move an imported file to the archive with its report and rejects; the new name."""
+
+    def refuse(self, name: str, reason: str) -> str:
+        """Move a file to the refused folder beside a file saying why; the new name."""
 
 
 class Clock(Protocol):

@@ -13,23 +13,18 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from healthid.domain.audit import Action
 from healthid.domain.bhxh_row import ExtractRow, RowRejectedError, parse_row
-from healthid.domain.errors import ConflictError
+from healthid.domain.errors import ConflictError, NotFoundError
 from healthid.domain.person import Demographics
-from healthid.domain.sync import SourceState, SyncRun
+from healthid.domain.sync import Reject, SourceState, SyncRun
 from healthid.matching.model import Decision
 from healthid.services import registry
-from healthid.services.ports import AdminUnits, Clock, KeyRing, UnitOfWorkFactory
+from healthid.services.access import Permission, Principal, RequestContext, authorize
+from healthid.services.audit import record
+from healthid.services.ports import AdminUnits, Clock, KeyRing, UnitOfWork, UnitOfWorkFactory
 
 Rows = Iterable[tuple[int, dict[str, str] | str]]
-
-
-@dataclass(frozen=True)
-class Reject:
-    line: int
-    column: str
-    rule: str
-    reason: str
 
 
 @dataclass
@@ -135,10 +130,90 @@ def sync_rows(
     run.counts, run.status, run.finished_at = counts, "finished", clock.now()
     with uow_factory() as uow:
         uow.sync.finish_run(run)
+        # With the run's end, in one transaction: a finished run always has its rejects.
+        uow.sync.add_rejects(run.id, result.rejects)
         uow.commit()
     return result
 
 
-def runs(*, uow_factory: UnitOfWorkFactory, limit: int = 50) -> list[SyncRun]:
+def _allowed(principal: Principal | None, clock: Clock | None) -> None:
+    if principal is None:
+        return  # the operator's command line, or the sync itself
+    authorize(principal, Permission.READ_SYNC_RUNS)
+    if clock is None:
+        raise TypeError("a principal's read of sync runs is audited: pass clock")
+
+
+def _audit_read(
+    uow: UnitOfWork,
+    *,
+    clock: Clock | None,
+    principal: Principal | None,
+    ctx: RequestContext | None,
+    detail: str,
+) -> None:
+    """Record the read in the same transaction; a read without a clock is not audited."""
+    if clock is not None:
+        record(
+            uow, clock=clock, action=Action.SYNC_READ, principal=principal, ctx=ctx, detail=detail
+        )
+        uow.commit()
+
+
+def runs(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    limit: int = 50,
+    offset: int = 0,
+    principal: Principal | None = None,
+    clock: Clock | None = None,
+    ctx: RequestContext | None = None,
+) -> list[SyncRun]:
+    """The latest runs first, with their counts.
+
+    With a ``principal`` (the API, the portal) the caller must hold
+    ``READ_SYNC_RUNS`` and the read is audited, which needs ``clock``.
+    """
+    _allowed(principal, clock)
     with uow_factory() as uow:
-        return uow.sync.runs(limit)
+        found = uow.sync.runs(limit, offset)
+        _audit_read(uow, clock=clock, principal=principal, ctx=ctx, detail="runs")
+    return found
+
+
+def run(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    run_id: str,
+    principal: Principal | None = None,
+    clock: Clock | None = None,
+    ctx: RequestContext | None = None,
+) -> SyncRun:
+    """One run; ``NotFoundError`` if there is none by that id."""
+    _allowed(principal, clock)
+    with uow_factory() as uow:
+        found = uow.sync.run(run_id)
+        if found is None:
+            raise NotFoundError("sync_run")
+        _audit_read(uow, clock=clock, principal=principal, ctx=ctx, detail=f"run {run_id}")
+    return found
+
+
+def rejects(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    run_id: str,
+    limit: int | None = None,
+    offset: int = 0,
+    principal: Principal | None = None,
+    clock: Clock | None = None,
+    ctx: RequestContext | None = None,
+) -> list[Reject]:
+    """A run's rejects in file order (line, column, rule, reason — no personal data)."""
+    _allowed(principal, clock)
+    with uow_factory() as uow:
+        if uow.sync.run(run_id) is None:
+            raise NotFoundError("sync_run")
+        found = uow.sync.rejects(run_id, limit, offset)
+        _audit_read(uow, clock=clock, principal=principal, ctx=ctx, detail=f"rejects {run_id}")
+    return found

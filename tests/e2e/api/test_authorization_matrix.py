@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from healthid.services import accounts
+from healthid.services import accounts, sync
 from tests.e2e.api.conftest import AN, FACILITY, PASSWORD, Api
 
 CALLERS = [
@@ -125,6 +125,20 @@ def _merge_id(api: Api) -> str:
         f"/api/v1/reviews/{_review_id(api)}/merge", json={}, headers=api.headers("authority")
     )
     return str(merged.json()["id"])
+
+
+def _sync_run_id(api: Api) -> str:
+    """A finished sync run with one reject (an unreadable line)."""
+    result = sync.sync_rows(
+        uow_factory=api.registry.uow,
+        keys=api.registry.keys,
+        places=api.registry.places,
+        clock=api.registry.clock,
+        file_name="bhxh.csv",
+        checksum="0" * 64,
+        rows=[(2, "broken quoting")],
+    )
+    return result.run.id
 
 
 def allowed(ok: int, who: set[str]) -> dict[str, int]:
@@ -274,6 +288,18 @@ ROUTES: dict[tuple[str, str], tuple[Builder, dict[str, int]]] = {
     ),
     ("GET", "/api/v1/audit"): (
         lambda api: ("/api/v1/audit", {}),
+        allowed(200, {"admin", "auditor"}),
+    ),
+    ("GET", "/api/v1/sync/runs"): (
+        lambda api: ("/api/v1/sync/runs", {}),
+        allowed(200, {"admin", "auditor"}),
+    ),
+    ("GET", "/api/v1/sync/runs/{run_id}"): (
+        lambda api: (f"/api/v1/sync/runs/{_sync_run_id(api)}", {}),
+        allowed(200, {"admin", "auditor"}),
+    ),
+    ("GET", "/api/v1/sync/runs/{run_id}/rejects"): (
+        lambda api: (f"/api/v1/sync/runs/{_sync_run_id(api)}/rejects", {}),
         allowed(200, {"admin", "auditor"}),
     ),
 }

@@ -150,12 +150,22 @@ def test_admin_sees_sync_runs_with_their_counts(portal: Portal) -> None:
         clock=portal.registry.clock,
         file_name="bhxh-2026-11.csv",
         checksum="0" * 64,
-        rows=[(2, "a broken line")],
+        rows=[(2, "broken quoting")],  # what read_extract says of such a line
     )
+    assert run.run.counts["rejected"] == 1
     browser = portal.sign_in("admin")
     page = browser.get("/admin/sync")
     assert "bhxh-2026-11.csv" in page.text
-    assert run.run.counts["rejected"] == 1
+    download = re.search(r'href="(/admin/sync/[0-9a-f]{32}/rejects.csv)"', page.text)
+    assert download is not None
+    rejects = browser.get(download.group(1))
+    assert rejects.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(rejects.text)))
+    assert [(r["LINE"], r["RULE"]) for r in rows] == [("2", "unreadable_line")]
+    assert browser.get("/admin/sync/" + "f" * 32 + "/rejects.csv").status_code == 404
+    # The auditor may read the runs too; facility staff may not.
+    assert portal.sign_in("auditor").get("/admin/sync").status_code == 200
+    assert portal.sign_in("staff").get(download.group(1)).status_code == 403
 
 
 def test_auditor_filters_the_log_exports_csv_and_sees_lookups_per_facility(

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from healthid import __version__, bootstrap
 from healthid.bootstrap import Registry
-from healthid.entrypoints.api import observability, problems
+from healthid.entrypoints.api import observability, problems, scheduler
 from healthid.entrypoints.api.routes import (
     admin,
     audit,
@@ -18,6 +18,7 @@ from healthid.entrypoints.api.routes import (
     ops,
     persons,
     reviews,
+    sync,
 )
 from healthid.entrypoints.web import app as web
 
@@ -37,7 +38,14 @@ def create_app(registry: Registry, lifespan: Lifespan | None = None) -> FastAPI:
     observability.install(app)
     app.include_router(ops.router)
     app.include_router(oauth.router)
-    for router in (persons.router, issuance.router, reviews.router, admin.router, audit.router):
+    for router in (
+        persons.router,
+        issuance.router,
+        reviews.router,
+        admin.router,
+        audit.router,
+        sync.router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     web.install(app)  # the portal's pages share the services, the audit and the process
     return app
@@ -45,11 +53,18 @@ def create_app(registry: Registry, lifespan: Lifespan | None = None) -> FastAPI:
 
 def from_environment() -> FastAPI:
     """An app on the registry the ``HEALTHID_*`` settings name (uvicorn's factory, per worker)."""
+    # Each worker of ``--workers N`` is a fresh process: configure its logging here too.
+    observability.configure_logging()
     registry = bootstrap.build()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        registry.close()
+        # The periodic BHXH sync, if HEALTHID_SYNC_INBOX is set: once per process.
+        periodic = scheduler.start(registry)
+        try:
+            yield
+        finally:
+            scheduler.stop(periodic)
+            registry.close()
 
     return create_app(registry, lifespan)

@@ -143,3 +143,22 @@ class AuditEventOut(BaseModel):
     purpose: str | None
     source: str | None
     detail: str | None
+
+
+class SyncRunOut(BaseModel):
+    id: str
+    file_name: str
+    checksum: str = Field(description="SHA-256 of the extract file")
+    status: str = Field(description="running, finished or interrupted")
+    started_at: datetime
+    finished_at: datetime | None
+    counts: dict[str, int] = Field(
+        description="Rows by outcome: new, updated, unchanged, linked, queued, rejected"
+    )
+
+
+class RejectOut(BaseModel):
+    line: int = Field(description="Line in the extract file (the header is line 1)")
+    column: str = Field(description="The BHXH column at fault; empty for an unreadable line")
+    rule: str
+    reason: str

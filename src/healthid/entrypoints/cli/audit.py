@@ -11,9 +11,9 @@ import typer
 
 from healthid import bootstrap
 from healthid.domain.audit import AuditFilter
-from healthid.entrypoints.audit_csv import write_events
 from healthid.entrypoints.cli.errors import operator_errors
 from healthid.entrypoints.cli.output import err
+from healthid.entrypoints.csv_files import write_events
 from healthid.services import audit
 
 audit_app = typer.Typer(help="The audit log (nhật ký truy cập).", no_args_is_help=True)

@@ -34,7 +34,9 @@ Workers = Annotated[int, typer.Option("--workers", min=1, max=64, help="Processe
 
 def _serve(host: str, port: int, workers: int = 1) -> None:
     configure_logging()
-    bootstrap.build().close()  # fail here, clearly, if the registry is not initialised
+    registry = bootstrap.build()  # fail here, clearly, if the registry is not initialised
+    registry.close()
+    bootstrap.sync_schedule(registry.settings)  # and if HEALTHID_SYNC_SCHEDULE is not cron
     uvicorn.run(
         "healthid.entrypoints.api.app:from_environment",
         factory=True,

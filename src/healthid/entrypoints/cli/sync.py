@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import signal
 import sys
@@ -28,26 +26,6 @@ def _files(path: Path) -> list[Path]:
     if path.is_dir():
         return sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     return [path]
-
-
-def _write_reports(path: Path, result: sync.SyncResult) -> Path:
-    """The run report and its rejects, next to the file: line, column, rule — no personal data."""
-    stem = f"{path.name}.{result.run.id[:8]}"
-    rejects = path.with_name(f"{stem}.rejects.csv")
-    with rejects.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(["LINE", "COLUMN", "RULE", "REASON"])
-        for reject in result.rejects:
-            writer.writerow([reject.line, reject.column, reject.rule, reject.reason])
-    report = {
-        "run": result.run.id,
-        "file": path.name,
-        "checksum": result.run.checksum,
-        "counts": result.run.counts,
-        "rejects": rejects.name,
-    }
-    path.with_name(f"{stem}.report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
-    return rejects
 
 
 def _import(registry: bootstrap.Registry, file: Path) -> None:
@@ -86,7 +64,7 @@ def _import(registry: bootstrap.Registry, file: Path) -> None:
             rows=rows,
             progress=progress,
         )
-    rejects = _write_reports(file, result)
+    rejects = bootstrap.write_sync_reports(file, result.run, result.rejects)
     counts = ", ".join(f"{k} {v}" for k, v in result.run.counts.items())
     out.print(f"{file.name}: {counts} (rejects in {rejects.name})", soft_wrap=True)
 

@@ -71,7 +71,12 @@ COUNT_NAMES = [
     ("queued", "Chờ xem xét"),
     ("rejected", "Bị loại"),
 ]
-RUN_STATUS_NAMES = {"running": "Đang chạy", "finished": "Hoàn tất", "refused": "Bị từ chối"}
+RUN_STATUS_NAMES = {
+    "running": "Đang chạy",
+    "finished": "Hoàn tất",
+    "refused": "Bị từ chối",
+    "interrupted": "Bị gián đoạn",
+}
 ACTION_NAMES = {
     "auth.login": "Đăng nhập",
     "auth.token": "Cấp token",
@@ -90,6 +95,7 @@ ACTION_NAMES = {
     "person.unmerge": "Tách hồ sơ",
     "admin": "Quản trị",
     "audit.read": "Đọc nhật ký",
+    "sync.read": "Xem các lần đồng bộ",
     "quota.exceeded": "Vượt hạn mức tra cứu",
 }
 OUTCOME_NAMES = {
@@ -389,6 +395,7 @@ EN: dict[str, str] = {
     "Bị loại": "Rejected",
     "Đang chạy": "Running",
     "Hoàn tất": "Finished",
+    "Bị gián đoạn": "Interrupted",
     "Bị từ chối": "Refused",
     "Cấp token": "Token issued",
     "Thu hồi token": "Token revoked",
@@ -401,6 +408,7 @@ EN: dict[str, str] = {
     "Xác nhận không trùng": "Marked not a duplicate",
     "Gộp hồ sơ": "Records merged",
     "Đọc nhật ký": "Audit log read",
+    "Xem các lần đồng bộ": "Sync runs read",
     "Vượt hạn mức tra cứu": "Lookup quota exceeded",
     "Thành công": "Success",
     "Bị chặn": "Denied",

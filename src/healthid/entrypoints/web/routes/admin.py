@@ -7,7 +7,15 @@ from fastapi.responses import Response
 
 from healthid.domain.accounts import generate_password
 from healthid.domain.errors import NotFoundError, RuleError
-from healthid.entrypoints.web.pages import field_errors, language, redirect, render, text
+from healthid.entrypoints.csv_files import rejects_csv
+from healthid.entrypoints.web.pages import (
+    SECURITY_HEADERS,
+    field_errors,
+    language,
+    redirect,
+    render,
+    text,
+)
 from healthid.entrypoints.web.session import (
     ContextDep,
     RegistryDep,
@@ -195,7 +203,31 @@ def keys(request: Request, wired: RegistryDep, viewer: ViewerDep) -> Response:
 
 
 @router.get("/sync")
-def sync_runs(request: Request, wired: RegistryDep, viewer: ViewerDep) -> Response:
-    require(viewer, Permission.MANAGE_FACILITIES)
-    runs = sync.runs(uow_factory=wired.uow, limit=100)
-    return render(request, "sync_runs.html", viewer=viewer, runs=runs, rejects_available=False)
+def sync_runs(request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep) -> Response:
+    require(viewer, Permission.READ_SYNC_RUNS)
+    runs = sync.runs(
+        uow_factory=wired.uow, limit=100, principal=viewer.principal, clock=wired.clock, ctx=ctx
+    )
+    return render(request, "sync_runs.html", viewer=viewer, runs=runs)
+
+
+@router.get("/sync/{run_id}/rejects.csv")
+def sync_rejects(
+    request: Request, run_id: str, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+) -> Response:
+    require(viewer, Permission.READ_SYNC_RUNS)
+    try:
+        rejects = sync.rejects(
+            uow_factory=wired.uow,
+            run_id=run_id[:32],
+            principal=viewer.principal,
+            clock=wired.clock,
+            ctx=ctx,
+        )
+    except NotFoundError:
+        return render(request, "error.html", 404, viewer=viewer, kind="not_found")
+    headers = {
+        **SECURITY_HEADERS,
+        "Content-Disposition": f'attachment; filename="dong-bi-loai-{run_id[:8]}.csv"',
+    }
+    return Response(rejects_csv(rejects), media_type="text/csv; charset=utf-8", headers=headers)

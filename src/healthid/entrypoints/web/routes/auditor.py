@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from healthid.domain.audit import Action, AuditFilter
-from healthid.entrypoints.audit_csv import write_events
+from healthid.entrypoints.csv_files import write_events
 from healthid.entrypoints.web.pages import SECURITY_HEADERS, query_string, render
 from healthid.entrypoints.web.session import ContextDep, RegistryDep, ViewerDep, require
 from healthid.services import audit
