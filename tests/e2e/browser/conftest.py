@@ -23,6 +23,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from healthid import bootstrap
 from healthid.config import Settings
 from healthid.services import registry as registry_service
+from healthid.services import sync
+from healthid.synth.bhxh import write
 from tests.e2e.api.conftest import PASSWORD, seed
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -62,6 +64,18 @@ def start_server(tmp: Path, **env: str) -> Server:
                 sex="female",
                 birthplace=place,
             )
+        # A synthetic BHXH extract through the sync, so the admin sees a run with its counts.
+        write(tmp / "bhxh", persons=60, dup_rate=0.1, seed=5)
+        extract = tmp / "bhxh" / "bhxh.csv"
+        sync.sync_rows(
+            uow_factory=registry.uow,
+            keys=registry.keys,
+            places=registry.places,
+            clock=registry.clock,
+            file_name=extract.name,
+            checksum=bootstrap.file_checksum(extract),
+            rows=list(bootstrap.read_extract(extract)),
+        )
     port = _free_port()
     environment = {
         **os.environ,

@@ -317,7 +317,7 @@ EN: dict[str, str] = {
     "Loại khoá": "Kind of key",
     "Phiên bản hiện tại": "Current version",
     "Các lần đồng bộ BHXH": "BHXH sync runs",
-    "Bắt đầu": "Started",
+    "Bắt đầu (giờ Việt Nam)": "Started (Vietnam time)",
     "Tệp": "File",
     "Dòng bị loại": "Rejected rows",
     "Tải CSV": "Download CSV",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -26,7 +27,15 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+VIETNAM = timedelta(hours=7)  # UTC+7 all year: times are shown as the reader's clock shows them
+
+
+def local_time(at: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return (at.astimezone(UTC) + VIETNAM).strftime(fmt)
+
+
 _env.globals.update(
+    local=local_time,
     P=Permission,
     role_names=i18n.ROLE_NAMES,
     role_options=list(i18n.ROLE_NAMES.items()),

@@ -87,7 +87,6 @@ def audit_log(
         errors=errors,
         actions=ACTIONS,
         query=query_string(**shown),
-        local=lambda at: (at + VIETNAM).strftime("%Y-%m-%d %H:%M:%S"),
     )
 
 
