@@ -21,6 +21,7 @@ from healthid.adapters.database import holds_persons, make_engine, migrate
 from healthid.adapters.keyring_file import FileKeyRing, KeyRingError
 from healthid.adapters.repositories import Sealer
 from healthid.adapters.splink_pairs import SplinkPairFinder, SplinkTrainer
+from healthid.adapters.splink_spark import EngineUnavailableError, SparkPairFinder, check_spark
 from healthid.adapters.unit_of_work import SqlAlchemyUnitOfWork
 from healthid.config import Settings, load_settings
 from healthid.matching.model import Model
@@ -36,6 +37,8 @@ from healthid.services.ports import (
 )
 
 __all__ = [
+    "ENGINES",
+    "EngineUnavailableError",
     "KeyRingError",
     "Registry",
     "SystemClock",
@@ -44,6 +47,10 @@ __all__ = [
     "init_registry",
     "read_extract",
 ]
+
+
+# Backends that run the batch deduplication's pair finding (healthid dedup --engine).
+ENGINES = ("duckdb", "spark")
 
 
 class SystemClock:
@@ -69,6 +76,15 @@ class Registry:
     @property
     def pair_finder(self) -> PairFinder:
         return SplinkPairFinder()
+
+    def pair_finder_for(self, engine: str) -> PairFinder:
+        """The pair finder of one engine; EngineUnavailableError if it cannot run here."""
+        if engine == "duckdb":
+            return SplinkPairFinder()
+        if engine == "spark":
+            check_spark()  # before reading the registry, not after
+            return SparkPairFinder()
+        raise EngineUnavailableError(f"engine {engine}: unknown; one of {', '.join(ENGINES)}")
 
     @property
     def trainer(self) -> ModelTrainer:
