@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -10,6 +11,7 @@ from typing import Protocol, Self
 from healthid.domain.accounts import ApiClient, Facility, User
 from healthid.domain.admin_units import Province
 from healthid.domain.audit import AuditEvent, AuditFilter
+from healthid.domain.birth_date import BirthDate
 from healthid.domain.identifiers import Identifier
 from healthid.domain.issuance import IssuedHealthId
 from healthid.domain.issuance_request import IssuanceRequest
@@ -22,6 +24,18 @@ from healthid.matching.normalise import MatchRecord
 
 class UniquenessError(Exception):
     """A write lost a race against another that claimed the same unique value."""
+
+
+@dataclass(frozen=True)
+class MatchInput:
+    """What matching reads of a person, and nothing more (the rest stays encrypted)."""
+
+    person_id: str
+    full_name: str
+    birth_date: BirthDate
+    sex: str
+    birthplace: str | None
+    cccd: str | None
 
 
 class PersonRepository(Protocol):
@@ -37,6 +51,13 @@ class PersonRepository(Protocol):
 
     def iter_all(self) -> Iterator[Person]:
         """Every person not merged into another."""
+
+    def iter_match_inputs(self) -> Iterator[MatchInput]:
+        """Every person not merged into another, as matching reads them (by person id).
+
+        For the whole-registry passes (deduplication, training): one query for the
+        persons and one for the CCCDs, and only the fields matching uses decrypted.
+        """
 
     def with_scope(
         self, system: str, scope: str, *, limit: int, offset: int

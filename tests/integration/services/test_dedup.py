@@ -61,3 +61,25 @@ def test_training_re_estimates_the_weights_on_the_registry(
     finally:
         matching.use_model(None)
     assert matching.model() == packaged
+
+
+def test_registry_records_read_as_the_person_by_person_path(
+    registry: bootstrap.Registry, tmp_path: Path
+) -> None:
+    """The bulk read (only the fields matching uses) gives the records iter_all gives."""
+    write(tmp_path, persons=120, dup_rate=0.2, seed=3)
+    load_without_matching(registry, tmp_path)
+    report = dedup.deduplicate(
+        uow_factory=registry.uow,
+        places=registry.places,
+        clock=registry.clock,
+        finder=registry.pair_finder,
+    )
+    assert report.merged > 0  # persons merged away: both paths must leave them out
+    with registry.uow() as uow:
+        expected = [matching.person_record(p, registry.places) for p in uow.persons.iter_all()]
+    records = matching.registry_records(registry.uow, registry.places)
+    assert records == expected
+    assert any(r.cccd for r in records)
+    assert any(r.cccd is None for r in records)
+    assert any(r.birth_province for r in records)
