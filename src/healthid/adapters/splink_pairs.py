@@ -9,9 +9,10 @@ Python model the real-time path uses.
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from healthid.domain.names import fold_diacritics
@@ -73,7 +74,7 @@ _LEVELS_SQL: dict[str, list[tuple[str, str]]] = {
     ],
 }
 # The blocking keys of matching/blocking.py, as equi-joins.
-_BLOCKING = [
+BLOCKING_RULES = [
     ("given_folded", "year"),
     ("surname_group", "given_folded", "birth_province"),
     ("dob_full", "surname_group"),
@@ -128,7 +129,7 @@ _STRING = (
 _INTEGER = ("year", "month", "day")
 
 
-def _table(records: list[MatchRecord]) -> Any:
+def records_table(records: list[MatchRecord]) -> Any:
     """The records as an Arrow table, column by column (cheaper than a dict per record)."""
     import pyarrow as pa  # noqa: PLC0415 - comes with splink
 
@@ -159,7 +160,7 @@ def _settings(
         "probability_two_random_records_match": prior / (1 + prior),
         "comparisons": comparisons,
         "blocking_rules_to_generate_predictions": [
-            " AND ".join(f"l.{c} = r.{c}" for c in rule) for rule in _BLOCKING
+            " AND ".join(f"l.{c} = r.{c}" for c in rule) for rule in BLOCKING_RULES
         ],
         "retain_intermediate_calculation_columns": False,
     }
@@ -175,7 +176,7 @@ def predicted_pairs(
     from splink import Linker  # noqa: PLC0415 - heavy, needed only here
 
     linker = Linker(
-        db_api.register(_table(records)),
+        db_api.register(records_table(records)),
         _settings(model, len(records), jaro_winkler=jaro_winkler),
         # Not WARNING: Splink warns, once per comparison, that there is no null level.
         # Ours are deliberate (a missing value is the "missing" level, with its weight).
@@ -189,17 +190,35 @@ def predicted_pairs(
     return [(str(a), str(b)) for a, b in zip(left, right, strict=True)]
 
 
+@dataclass(frozen=True)
 class SplinkPairFinder:
-    """Candidate duplicate pairs over many records, with Splink on embedded DuckDB."""
+    """Candidate duplicate pairs over many records, with Splink on embedded DuckDB.
+
+    ``memory_limit`` (DuckDB's, e.g. "8GB"): past it DuckDB spills to a temporary
+    directory instead of taking its default 80 % of the machine's memory.
+    """
+
+    memory_limit: str | None = None
 
     def pairs(self, records: list[MatchRecord], model: Model) -> Iterator[tuple[str, str]]:
         if len(records) < 2:
             return
-        from splink import DuckDBAPI  # noqa: PLC0415 - heavy, needed only here
+        import duckdb  # noqa: PLC0415 - heavy, needed only here
+        from splink import DuckDBAPI  # noqa: PLC0415
 
-        yield from predicted_pairs(
-            DuckDBAPI(), records, model, jaro_winkler="jaro_winkler_similarity"
-        )
+        # Spills go to a directory of this run's own, removed afterwards.
+        with tempfile.TemporaryDirectory(prefix="healthid-duckdb-") as spill:
+            config: dict[str, str | bool | int | float | list[str]] = {"temp_directory": spill}
+            if self.memory_limit:
+                config["memory_limit"] = self.memory_limit
+            connection = duckdb.connect(config=config)
+            try:
+                found = predicted_pairs(
+                    DuckDBAPI(connection), records, model, jaro_winkler="jaro_winkler_similarity"
+                )
+            finally:
+                connection.close()
+        yield from found
 
 
 def _merge_levels(comparison: dict[str, Any], kind: str) -> dict[str, float]:
