@@ -22,6 +22,7 @@ from healthid.adapters.keyring_file import FileKeyRing, KeyRingError
 from healthid.adapters.repositories import Sealer
 from healthid.adapters.schedule import CronSchedule
 from healthid.adapters.splink_pairs import SplinkPairFinder, SplinkTrainer
+from healthid.adapters.splink_spark import EngineUnavailableError, SparkPairFinder, check_spark
 from healthid.adapters.sync_files import FolderInbox
 from healthid.adapters.sync_files import write_reports as write_sync_reports
 from healthid.adapters.totp import PyOtpCodes
@@ -42,7 +43,9 @@ from healthid.services.ports import (
 )
 
 __all__ = [
+    "ENGINES",
     "CronSchedule",
+    "EngineUnavailableError",
     "KeyRingError",
     "Registry",
     "SystemClock",
@@ -53,6 +56,10 @@ __all__ = [
     "sync_schedule",
     "write_sync_reports",
 ]
+
+
+# Backends that run the batch deduplication's pair finding (healthid dedup --engine).
+ENGINES = ("duckdb", "spark")
 
 
 class SystemClock:
@@ -82,6 +89,15 @@ class Registry:
     @property
     def pair_finder(self) -> PairFinder:
         return SplinkPairFinder()
+
+    def pair_finder_for(self, engine: str) -> PairFinder:
+        """The pair finder of one engine; EngineUnavailableError if it cannot run here."""
+        if engine == "duckdb":
+            return SplinkPairFinder()
+        if engine == "spark":
+            check_spark()  # before reading the registry, not after
+            return SparkPairFinder()
+        raise EngineUnavailableError(f"engine {engine}: unknown; one of {', '.join(ENGINES)}")
 
     @property
     def trainer(self) -> ModelTrainer:

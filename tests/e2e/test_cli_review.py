@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,22 @@ def test_review_merge_unmerge_and_exports(cli: CliRunner, tmp_path: Path) -> Non
     assert len({r["PERSON"] for r in rows(persons)}) == 2
     assert cli.invoke(app, ["unmerge", merge_id.group(1)]).exit_code == 2
     assert cli.invoke(app, ["review", "reject", "f" * 32]).exit_code == 1
+
+
+def test_dedup_spark_without_pyspark_says_what_to_install(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # as if the extra were not installed
+    result = cli.invoke(app, ["dedup", "--engine", "spark"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0  # one line
+    assert "healthid[spark]" in result.stderr
+    assert "Traceback" not in result.output
+    listed = cli.invoke(app, ["review", "list"])
+    assert "(none)" not in listed.stdout  # the registry is as it was: nothing ran
+
+
+def test_dedup_with_an_unknown_engine_is_refused(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["dedup", "--engine", "oracle"])
+    assert result.exit_code == 2
+    assert "duckdb, spark" in result.stderr

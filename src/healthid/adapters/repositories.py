@@ -16,6 +16,7 @@ from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.person import Demographics, Person
 from healthid.domain.sex import Sex
+from healthid.services.ports import MatchInput
 
 _PERSON_FIELDS = ("full_name", "birth_date", "birthplace", "address", "phone")
 
@@ -119,6 +120,40 @@ class SqlPersonRepository:
         query = select(PersonRow).where(PersonRow.merged_into.is_(None)).order_by(PersonRow.id)
         for row in self._session.scalars(query):
             yield self._to_person(row)
+
+    def iter_match_inputs(self) -> Iterator[MatchInput]:
+        open_ = self._sealer.open
+        cccd: dict[str, tuple[str, bytes]] = {}
+        for row_id, person_id, value_ct in self._session.execute(
+            select(IdentifierRow.id, IdentifierRow.person_id, IdentifierRow.value_ct)
+            .where(IdentifierRow.system == str(IdentifierSystem.CCCD))
+            .order_by(IdentifierRow.created_at.desc(), IdentifierRow.id.desc())
+        ):
+            cccd[person_id] = (row_id, value_ct)  # the earliest last, as iter_all has it
+        query = (
+            select(
+                PersonRow.id,
+                PersonRow.full_name_ct,
+                PersonRow.birth_date_ct,
+                PersonRow.birthplace_ct,
+                PersonRow.sex,
+            )
+            .where(PersonRow.merged_into.is_(None))
+            .order_by(PersonRow.id)
+            .execution_options(yield_per=10_000)
+        )
+        for pid, name_ct, date_ct, place_ct, sex in self._session.execute(query):
+            card = cccd.get(pid)
+            yield MatchInput(
+                person_id=pid,
+                full_name=open_("persons", pid, "full_name", name_ct),
+                birth_date=parse_birth_date(open_("persons", pid, "birth_date", date_ct)),
+                sex=sex,
+                birthplace=None
+                if place_ct is None
+                else open_("persons", pid, "birthplace", place_ct),
+                cccd=None if card is None else open_("identifiers", card[0], "value", card[1]),
+            )
 
     def with_scope(
         self, system: str, scope: str, *, limit: int | None, offset: int

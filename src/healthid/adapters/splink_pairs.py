@@ -1,4 +1,4 @@
-"""Candidate pairs for batch deduplication, found by Splink on DuckDB with our model.
+"""Candidate pairs for batch deduplication, found by Splink with our model (DuckDB here).
 
 Splink scales the pairwise work (blocking joins and comparison levels in SQL)
 to the whole registry; it scores with the packaged model's m and u, without
@@ -9,9 +9,10 @@ Python model the real-time path uses.
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from healthid.domain.names import fold_diacritics
@@ -21,11 +22,12 @@ from healthid.matching.normalise import MatchRecord
 # A pair this unlikely under the coarser SQL model is never close to review.
 PREFILTER = 0.01
 
+# {jaro_winkler} is the backend's name for the function (DuckDB and Spark differ).
 _LEVELS_SQL: dict[str, list[tuple[str, str]]] = {
     "given": [
         ("exact", "given_l = given_r"),
         ("folded", "given_folded_l = given_folded_r"),
-        ("similar", "jaro_winkler_similarity(given_folded_l, given_folded_r) >= 0.88"),
+        ("similar", "{jaro_winkler}(given_folded_l, given_folded_r) >= 0.88"),
         ("else", "ELSE"),
     ],
     "family": [
@@ -36,7 +38,7 @@ _LEVELS_SQL: dict[str, list[tuple[str, str]]] = {
     "middle": [
         ("missing", "middle_folded_l = '' OR middle_folded_r = ''"),
         ("exact", "middle_folded_l = middle_folded_r"),
-        ("similar", "jaro_winkler_similarity(middle_folded_l, middle_folded_r) >= 0.88"),
+        ("similar", "{jaro_winkler}(middle_folded_l, middle_folded_r) >= 0.88"),
         ("else", "ELSE"),
     ],
     "birth_date": [
@@ -72,7 +74,7 @@ _LEVELS_SQL: dict[str, list[tuple[str, str]]] = {
     ],
 }
 # The blocking keys of matching/blocking.py, as equi-joins.
-_BLOCKING = [
+BLOCKING_RULES = [
     ("given_folded", "year"),
     ("surname_group", "given_folded", "birth_province"),
     ("dob_full", "surname_group"),
@@ -108,7 +110,37 @@ def _row(record: MatchRecord) -> dict[str, Any]:
     }
 
 
-def _settings(model: Model, population: int) -> dict[str, Any]:
+# Explicit types: a column that is empty in every record (no ward yet, say) would
+# otherwise have no type Spark can infer.
+_STRING = (
+    "unique_id",
+    "given",
+    "given_folded",
+    "family_folded",
+    "surname_group",
+    "middle_folded",
+    "dob",
+    "dob_full",
+    "dob_swapped",
+    "cccd",
+    "birth_province",
+    "ward",
+)
+_INTEGER = ("year", "month", "day")
+
+
+def records_table(records: list[MatchRecord]) -> Any:
+    """The records as an Arrow table, column by column (cheaper than a dict per record)."""
+    import pyarrow as pa  # noqa: PLC0415 - comes with splink
+
+    rows = [_row(r) for r in records]
+    schema = pa.schema([(c, pa.string()) for c in _STRING] + [(c, pa.int32()) for c in _INTEGER])
+    return pa.table({c: [row[c] for row in rows] for c in schema.names}, schema=schema)
+
+
+def _settings(
+    model: Model, population: int, *, jaro_winkler: str = "jaro_winkler_similarity"
+) -> dict[str, Any]:
     prior = 2 ** model.prior_log_odds(population)
     comparisons = []
     for name, levels in _LEVELS_SQL.items():
@@ -116,7 +148,7 @@ def _settings(model: Model, population: int) -> dict[str, Any]:
         for level, sql in levels:
             comparison_levels.append(
                 {
-                    "sql_condition": sql,
+                    "sql_condition": sql.format(jaro_winkler=jaro_winkler),
                     "label_for_charts": level,
                     "m_probability": model.m[name][level],
                     "u_probability": model.u[name][level],
@@ -128,29 +160,65 @@ def _settings(model: Model, population: int) -> dict[str, Any]:
         "probability_two_random_records_match": prior / (1 + prior),
         "comparisons": comparisons,
         "blocking_rules_to_generate_predictions": [
-            " AND ".join(f"l.{c} = r.{c}" for c in rule) for rule in _BLOCKING
+            " AND ".join(f"l.{c} = r.{c}" for c in rule) for rule in BLOCKING_RULES
         ],
         "retain_intermediate_calculation_columns": False,
     }
 
 
+def predicted_pairs(
+    db_api: Any, records: list[MatchRecord], model: Model, *, jaro_winkler: str
+) -> list[tuple[str, str]]:
+    """The pairs Splink scores above PREFILTER, on whichever backend ``db_api`` is.
+
+    Shared by the DuckDB and Spark finders so both run the very same model.
+    """
+    from splink import Linker  # noqa: PLC0415 - heavy, needed only here
+
+    linker = Linker(
+        db_api.register(records_table(records)),
+        _settings(model, len(records), jaro_winkler=jaro_winkler),
+        # Not WARNING: Splink warns, once per comparison, that there is no null level.
+        # Ours are deliberate (a missing value is the "missing" level, with its weight).
+        log_level="ERROR",
+    )
+    predictions = linker.inference.predict(threshold_match_probability=PREFILTER)
+    # Only the two ids: through Arrow, not one Python dict per pair of every column.
+    table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]  # not annotated
+    table = table.select(["unique_id_l", "unique_id_r"])
+    left, right = table.column(0).to_pylist(), table.column(1).to_pylist()
+    return [(str(a), str(b)) for a, b in zip(left, right, strict=True)]
+
+
+@dataclass(frozen=True)
 class SplinkPairFinder:
-    """Candidate duplicate pairs over many records, with Splink on embedded DuckDB."""
+    """Candidate duplicate pairs over many records, with Splink on embedded DuckDB.
+
+    ``memory_limit`` (DuckDB's, e.g. "8GB"): past it DuckDB spills to a temporary
+    directory instead of taking its default 80 % of the machine's memory.
+    """
+
+    memory_limit: str | None = None
 
     def pairs(self, records: list[MatchRecord], model: Model) -> Iterator[tuple[str, str]]:
         if len(records) < 2:
             return
-        from splink import DuckDBAPI, Linker  # noqa: PLC0415 - heavy, needed only here
+        import duckdb  # noqa: PLC0415 - heavy, needed only here
+        from splink import DuckDBAPI  # noqa: PLC0415
 
-        db_api = DuckDBAPI()
-        linker = Linker(
-            db_api.register([_row(r) for r in records]),
-            _settings(model, len(records)),
-            log_level="WARNING",
-        )
-        predictions = linker.inference.predict(threshold_match_probability=PREFILTER)
-        for row in predictions.as_record_list():
-            yield str(row["unique_id_l"]), str(row["unique_id_r"])
+        # Spills go to a directory of this run's own, removed afterwards.
+        with tempfile.TemporaryDirectory(prefix="healthid-duckdb-") as spill:
+            config: dict[str, str | bool | int | float | list[str]] = {"temp_directory": spill}
+            if self.memory_limit:
+                config["memory_limit"] = self.memory_limit
+            connection = duckdb.connect(config=config)
+            try:
+                found = predicted_pairs(
+                    DuckDBAPI(connection), records, model, jaro_winkler="jaro_winkler_similarity"
+                )
+            finally:
+                connection.close()
+        yield from found
 
 
 def _merge_levels(comparison: dict[str, Any], kind: str) -> dict[str, float]:

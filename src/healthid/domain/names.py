@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from healthid.domain.errors import ValidationError
 
@@ -30,30 +31,45 @@ def _invalid(field: str, rule: str, en: str, vi: str) -> ValidationError:
     return ValidationError(field, rule, en, vi)
 
 
+_CHARACTER_RULES = {
+    "digit": ("must not contain digits", "không được chứa chữ số"),
+    "control_character": (
+        "must not contain control characters",
+        "không được chứa ký tự điều khiển",
+    ),
+    "bad_character": (
+        "may contain only letters, spaces, apostrophes, hyphens and periods",
+        "chỉ được chứa chữ cái, dấu cách, dấu nháy, gạch nối và dấu chấm",
+    ),
+}
+
+
 def _check_characters(text: str, field: str) -> None:
     """Letters (with their marks), spaces, apostrophes, hyphens and periods only."""
+    for word in text.split(" "):
+        rule = _character_fault(word)
+        if rule is not None:
+            raise _invalid(field, rule, *_CHARACTER_RULES[rule])
+
+
+# Cached by word: a whole registry's names reuse a few thousand words, and the
+# batch passes (deduplication, training) canonicalise every name again.
+@lru_cache(maxsize=65_536)
+def _character_fault(word: str) -> str | None:
+    """The rule a space-free word breaks, if any (a word starts after a space: no mark)."""
     previous = ""
-    for ch in text:
+    for ch in word:
         category = unicodedata.category(ch)
         if category.startswith("N"):
-            raise _invalid(field, "digit", "must not contain digits", "không được chứa chữ số")
+            return "digit"
         if category in {"Cc", "Cf"}:
-            raise _invalid(
-                field,
-                "control_character",
-                "must not contain control characters",
-                "không được chứa ký tự điều khiển",
-            )
+            return "control_character"
         # A combining mark is part of a letter only when it follows one.
         attached = category.startswith("M") and previous[:1] in {"L", "M"}
-        if not (category.startswith("L") or attached or ch == " " or ch in _PUNCTUATION):
-            raise _invalid(
-                field,
-                "bad_character",
-                "may contain only letters, spaces, apostrophes, hyphens and periods",
-                "chỉ được chứa chữ cái, dấu cách, dấu nháy, gạch nối và dấu chấm",
-            )
+        if not (category.startswith("L") or attached or ch in _PUNCTUATION):
+            return "bad_character"
         previous = category
+    return None
 
 
 def _check_length(text: str, field: str) -> None:
@@ -117,6 +133,7 @@ def _tone_position(letters: list[Letter]) -> int | None:
     return nucleus[1] if bases[nucleus[0]] + bases[nucleus[1]] in _TONED_ON_SECOND else nucleus[0]
 
 
+@lru_cache(maxsize=65_536)  # syllables repeat far more than names do
 def _place_tone(syllable: str) -> str:
     """Move the syllable's one tone mark to its canonical vowel; NFC out."""
     decomposed = unicodedata.normalize("NFD", syllable)
@@ -151,6 +168,7 @@ def canonical_name(raw: str, *, field: str = "full_name") -> str:
     return canonical
 
 
+@lru_cache(maxsize=65_536)  # called per name part on every record of a batch pass
 def fold_diacritics(name: str) -> str:
     """ASCII upper case with every mark removed (Đ becomes D), for matching only.
 

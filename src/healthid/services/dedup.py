@@ -30,10 +30,10 @@ def deduplicate(
 ) -> DedupReport:
     """Score every candidate pair; merge 'match' pairs, queue 'review' pairs."""
     report = DedupReport()
-    with uow_factory() as uow:
-        records = {p.id: matching.person_record(p, places) for p in uow.persons.iter_all()}
+    records = {r.key: r for r in matching.registry_records(uow_factory, places)}
     report.persons = len(records)
     model = matching.model()
+    absorbed: set[str] = set()  # merged away by this run: their later pairs go to a person
     for a, b in finder.pairs(list(records.values()), model):
         report.pairs += 1
         scored = model.score(records[a], records[b], len(records))
@@ -41,19 +41,23 @@ def deduplicate(
             report.blocked[scored.blocked_by] = report.blocked.get(scored.blocked_by, 0) + 1
         if scored.decision == Decision.NEW:
             continue
+        # One unit of work a pair: the pair is queued and, if sure, merged in one commit.
         with uow_factory() as uow:
-            if uow.reviews.find(a, b) is not None:
+            pair = matching.queue_review(uow, clock, a, b, scored)
+            if pair is None:  # decided or queued before: never proposed again
                 report.already_known += 1
                 continue
-            matching.queue_review(uow, clock, a, b, scored)
+            merged = False
+            if scored.decision == Decision.MATCH and merge_matches and not {a, b} & absorbed:
+                try:
+                    done = review.merge_in(uow, places=places, clock=clock, review_id=pair.id)
+                except ConflictError:
+                    pass  # one side was merged meanwhile, elsewhere: a person decides
+                else:
+                    absorbed.add(done.absorbed_id)
+                    merged = True
             uow.commit()
-            pair = uow.reviews.find(a, b)
-        if scored.decision == Decision.MATCH and merge_matches and pair is not None:
-            try:
-                review.merge(uow_factory=uow_factory, places=places, clock=clock, review_id=pair.id)
-            except ConflictError:
-                report.queued += 1  # one side was merged meanwhile: a person decides
-                continue
+        if merged:
             report.merged += 1
         else:
             report.queued += 1

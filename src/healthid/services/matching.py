@@ -48,8 +48,7 @@ def use_model(trained: Model | None) -> None:
 
 def train(*, uow_factory: UnitOfWorkFactory, places: AdminUnits, trainer: ModelTrainer) -> Model:
     """Re-estimate the model's weights on every person in the registry."""
-    with uow_factory() as uow:
-        records = [person_record(p, places) for p in uow.persons.iter_all()]
+    records = registry_records(uow_factory, places)
     if len(records) < 100:
         raise ValidationError(
             "registry",
@@ -79,6 +78,32 @@ def record_of(
         cccd=cccd,
         birth_province=place.code if place else None,
     )
+
+
+def registry_records(uow_factory: UnitOfWorkFactory, places: AdminUnits) -> list[MatchRecord]:
+    """Every person not merged into another, as the matcher sees them (whole-registry passes)."""
+    # Birthplaces repeat (a few hundred spellings for a whole country): resolve each once.
+    provinces: dict[str, str | None] = {}
+    records = []
+    with uow_factory() as uow:
+        for item in uow.persons.iter_match_inputs():
+            province = None
+            if item.birthplace:
+                if item.birthplace not in provinces:
+                    place = places.resolve_birthplace(item.birthplace)
+                    provinces[item.birthplace] = place.code if place else None
+                province = provinces[item.birthplace]
+            records.append(
+                match_record(
+                    key=item.person_id,
+                    full_name=item.full_name,
+                    birth_date=item.birth_date,
+                    sex=item.sex,
+                    cccd=item.cccd,
+                    birth_province=province,
+                )
+            )
+    return records
 
 
 def person_record(person: Person, places: AdminUnits) -> MatchRecord:
@@ -111,20 +136,23 @@ def best_candidate(uow: UnitOfWork, places: AdminUnits, record: MatchRecord) -> 
     return best
 
 
-def queue_review(uow: UnitOfWork, clock: Clock, a: str, b: str, scored: Scored) -> None:
-    """Ask a person about this pair, unless someone already said they are two people."""
+def queue_review(
+    uow: UnitOfWork, clock: Clock, a: str, b: str, scored: Scored
+) -> ReviewPair | None:
+    """Ask a person about this pair, unless someone already said they are two people.
+
+    The pair queued, or None if the pair was already known.
+    """
     if uow.reviews.find(a, b) is not None:
-        return
-    uow.reviews.add(
-        ReviewPair(
-            id=uuid.uuid4().hex,
-            person_a=a,
-            person_b=b,
-            probability=scored.probability,
-            weights={
-                name: (scored.levels[name], round(w, 3)) for name, w in scored.weights.items()
-            },
-            created_at=clock.now(),
-            status=ReviewStatus.PENDING,
-        )
+        return None
+    pair = ReviewPair(
+        id=uuid.uuid4().hex,
+        person_a=a,
+        person_b=b,
+        probability=scored.probability,
+        weights={name: (scored.levels[name], round(w, 3)) for name, w in scored.weights.items()},
+        created_at=clock.now(),
+        status=ReviewStatus.PENDING,
     )
+    uow.reviews.add(pair)
+    return pair

@@ -11,6 +11,7 @@ from typing import Protocol, Self
 from healthid.domain.accounts import ApiClient, Facility, User
 from healthid.domain.admin_units import Province
 from healthid.domain.audit import AuditEvent, AuditFilter
+from healthid.domain.birth_date import BirthDate
 from healthid.domain.identifiers import Identifier
 from healthid.domain.issuance import IssuedHealthId
 from healthid.domain.issuance_request import IssuanceRequest
@@ -26,6 +27,18 @@ class UniquenessError(Exception):
     """A write lost a race against another that claimed the same unique value."""
 
 
+@dataclass(frozen=True)
+class MatchInput:
+    """What matching reads of a person, and nothing more (the rest stays encrypted)."""
+
+    person_id: str
+    full_name: str
+    birth_date: BirthDate
+    sex: str
+    birthplace: str | None
+    cccd: str | None
+
+
 class PersonRepository(Protocol):
     def add(self, person: Person) -> None: ...
 
@@ -39,6 +52,13 @@ class PersonRepository(Protocol):
 
     def iter_all(self) -> Iterator[Person]:
         """Every person not merged into another."""
+
+    def iter_match_inputs(self) -> Iterator[MatchInput]:
+        """Every person not merged into another, as matching reads them (by person id).
+
+        For the whole-registry passes (deduplication, training): one query for the
+        persons and one for the CCCDs, and only the fields matching uses decrypted.
+        """
 
     def with_scope(
         self, system: str, scope: str, *, limit: int | None, offset: int

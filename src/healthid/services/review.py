@@ -140,65 +140,92 @@ def merge(
     ctx: RequestContext | None = None,
 ) -> Merge:
     """Make the pair one person. The other Health ID stays valid as 'replaced'."""
-    _allowed(principal)
     with uow_factory() as uow:
-        pair = _pair(uow, review_id)
-        if pair.status != ReviewStatus.PENDING:
-            raise ConflictError(
-                "status", "already_decided", "the pair was already decided", "cặp này đã được xử lý"
-            )
-        ids = {pair.person_a, pair.person_b}
-        survivor = survivor_id or pair.person_a
-        if survivor not in ids:
-            raise ValidationError(
-                "survivor",
-                "not_in_pair",
-                "must be one of the pair",
-                "phải là một trong hai người của cặp",
-            )
-        absorbed = (ids - {survivor}).pop()
-        for person_id in ids:
-            _person(uow, person_id)
-            if uow.persons.merged_into(person_id):
-                raise ConflictError(
-                    "person",
-                    "already_merged",
-                    "already merged into another",
-                    "đã được gộp vào người khác",
-                )
-        kept = current_health_id(uow, survivor)
-        replaced = []
-        for issued in uow.health_ids.for_person(absorbed):
-            if issued.status == HealthIdStatus.ACTIVE and kept is not None:
-                uow.health_ids.set_status(issued.id, HealthIdStatus.REPLACED, kept.id, clock.now())
-                replaced.append(issued.id)
-        moved = uow.persons.move_identifiers(absorbed, survivor)
-        uow.persons.set_merged_into(absorbed, survivor)
-        uow.persons.set_blocking_keys(absorbed, set())
-        matching.index_person(uow, places, _person(uow, survivor))
-        uow.reviews.decide(review_id, ReviewStatus.MERGED, _actor(principal), clock.now())
-        done = Merge(
-            uuid.uuid4().hex,
-            survivor,
-            absorbed,
-            moved,
-            replaced,
-            _actor(principal),
-            clock.now(),
-            review_id,
-        )
-        uow.reviews.add_merge(done)
-        record(
+        done = merge_in(
             uow,
+            places=places,
             clock=clock,
-            action=Action.MERGE,
+            review_id=review_id,
+            survivor_id=survivor_id,
             principal=principal,
             ctx=ctx,
-            actor=_actor(principal),
-            person_id=survivor,
-            detail=done.id,
         )
         uow.commit()
+    return done
+
+
+def merge_in(
+    uow: UnitOfWork,
+    *,
+    places: AdminUnits,
+    clock: Clock,
+    review_id: str,
+    survivor_id: str | None = None,
+    principal: Principal | None = None,
+    ctx: RequestContext | None = None,
+) -> Merge:
+    """merge() inside the caller's unit of work, which commits (the batch deduplication).
+
+    Every check comes before the first write: on ConflictError or ValidationError
+    the unit of work holds nothing of this merge.
+    """
+    _allowed(principal)
+    pair = _pair(uow, review_id)
+    if pair.status != ReviewStatus.PENDING:
+        raise ConflictError(
+            "status", "already_decided", "the pair was already decided", "cặp này đã được xử lý"
+        )
+    ids = {pair.person_a, pair.person_b}
+    survivor = survivor_id or pair.person_a
+    if survivor not in ids:
+        raise ValidationError(
+            "survivor",
+            "not_in_pair",
+            "must be one of the pair",
+            "phải là một trong hai người của cặp",
+        )
+    absorbed = (ids - {survivor}).pop()
+    for person_id in ids:
+        _person(uow, person_id)
+        if uow.persons.merged_into(person_id):
+            raise ConflictError(
+                "person",
+                "already_merged",
+                "already merged into another",
+                "đã được gộp vào người khác",
+            )
+    kept = current_health_id(uow, survivor)
+    replaced = []
+    for issued in uow.health_ids.for_person(absorbed):
+        if issued.status == HealthIdStatus.ACTIVE and kept is not None:
+            uow.health_ids.set_status(issued.id, HealthIdStatus.REPLACED, kept.id, clock.now())
+            replaced.append(issued.id)
+    moved = uow.persons.move_identifiers(absorbed, survivor)
+    uow.persons.set_merged_into(absorbed, survivor)
+    uow.persons.set_blocking_keys(absorbed, set())
+    matching.index_person(uow, places, _person(uow, survivor))
+    uow.reviews.decide(review_id, ReviewStatus.MERGED, _actor(principal), clock.now())
+    done = Merge(
+        uuid.uuid4().hex,
+        survivor,
+        absorbed,
+        moved,
+        replaced,
+        _actor(principal),
+        clock.now(),
+        review_id,
+    )
+    uow.reviews.add_merge(done)
+    record(
+        uow,
+        clock=clock,
+        action=Action.MERGE,
+        principal=principal,
+        ctx=ctx,
+        actor=_actor(principal),
+        person_id=survivor,
+        detail=done.id,
+    )
     return done
 
 

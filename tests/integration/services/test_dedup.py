@@ -2,50 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import uuid
 from collections import defaultdict
-from datetime import UTC, datetime
 from pathlib import Path
 
 from healthid import bootstrap
-from healthid.domain.identifiers import Identifier, IdentifierSystem
-from healthid.domain.person import Person, parse_demographics
 from healthid.domain.review import ReviewStatus
 from healthid.services import dedup, exports, matching
 from healthid.synth.bhxh import write
-
-
-def load_without_matching(registry: bootstrap.Registry, folder: Path) -> dict[str, str]:
-    """Persons as an old system would have stored them: one per row, no matching."""
-    rows = csv.DictReader(io.StringIO((folder / "bhxh.csv").read_text(encoding="utf-8")))
-    truth = dict(csv.reader(io.StringIO((folder / "truth.csv").read_text(encoding="utf-8"))))
-    now = datetime.now(UTC)
-    seen_cccd: set[str] = set()  # a CCCD maps to one person: the second record goes without
-    with registry.uow() as uow:
-        for row in rows:
-            identifiers = [Identifier(IdentifierSystem.SI, row["MA_SO_BHXH"])]
-            if row["SO_CCCD"] and row["SO_CCCD"] not in seen_cccd:
-                seen_cccd.add(row["SO_CCCD"])
-                identifiers.append(Identifier(IdentifierSystem.CCCD, row["SO_CCCD"]))
-            demographics = parse_demographics(
-                full_name=row["HO_TEN"],
-                birth_date=row["NGAY_SINH"],
-                sex=row["GIOI_TINH"],
-                birthplace=row["NOI_SINH"] or None,
-            )
-            uow.persons.add(
-                Person(
-                    uuid.uuid4().hex,
-                    demographics,
-                    now,
-                    now,
-                    identifiers if row["MA_SO_BHXH"] else identifiers[1:],
-                )
-            )
-        uow.commit()
-    return truth
+from tests.integration.services.support import load_without_matching
 
 
 def test_dedup_merges_sure_pairs_and_queues_the_rest(
@@ -97,3 +61,25 @@ def test_training_re_estimates_the_weights_on_the_registry(
     finally:
         matching.use_model(None)
     assert matching.model() == packaged
+
+
+def test_registry_records_read_as_the_person_by_person_path(
+    registry: bootstrap.Registry, tmp_path: Path
+) -> None:
+    """The bulk read (only the fields matching uses) gives the records iter_all gives."""
+    write(tmp_path, persons=120, dup_rate=0.2, seed=3)
+    load_without_matching(registry, tmp_path)
+    report = dedup.deduplicate(
+        uow_factory=registry.uow,
+        places=registry.places,
+        clock=registry.clock,
+        finder=registry.pair_finder,
+    )
+    assert report.merged > 0  # persons merged away: both paths must leave them out
+    with registry.uow() as uow:
+        expected = [matching.person_record(p, registry.places) for p in uow.persons.iter_all()]
+    records = matching.registry_records(registry.uow, registry.places)
+    assert records == expected
+    assert any(r.cccd for r in records)
+    assert any(r.cccd is None for r in records)
+    assert any(r.birth_province for r in records)

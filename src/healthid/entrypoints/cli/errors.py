@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
+from rich.markup import escape
 
 from healthid import bootstrap
 from healthid.config import load_settings
@@ -29,6 +30,10 @@ def operator_errors() -> Iterator[None]:
     except NotFoundError as exc:
         report_not_found(exc, language)
         raise typer.Exit(EXIT_INVALID) from None
+    except bootstrap.EngineUnavailableError as exc:
+        # Escaped: "healthid[spark]" is not Rich markup. Soft wrap: one line at any width.
+        err.print(f"[bold red]{escape(str(exc))}[/]", soft_wrap=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     except (bootstrap.KeyRingError, ForbiddenError) as exc:
         err.print(f"[bold red]{exc}[/]")
         raise typer.Exit(EXIT_INVALID) from None

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from healthid import bootstrap
 from healthid.entrypoints.cli.errors import operator_errors
-from healthid.entrypoints.cli.output import err, out
+from healthid.entrypoints.cli.output import out
 from healthid.services import dedup as dedup_service
 from healthid.services import matching, review
 
@@ -101,19 +101,22 @@ def unmerge(merge_id: Annotated[str, typer.Argument()]) -> None:
 
 
 def dedup(
-    engine: Annotated[str, typer.Option("--engine", help="duckdb (embedded)")] = "duckdb",
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="duckdb (embedded) or spark (local Spark; pip install 'healthid[spark]')",
+        ),
+    ] = "duckdb",
     merge: Annotated[bool, typer.Option("--merge/--no-merge", help="Merge 'match' pairs")] = True,
 ) -> None:
     """Deduplicate the whole registry: merge sure pairs, queue the rest for review."""
-    if engine != "duckdb":
-        err.print(f"[bold red]engine: only duckdb is available here ({engine} is not built)[/]")
-        raise typer.Exit(2)
     with operator_errors(), bootstrap.build() as registry:
         report = dedup_service.deduplicate(
             uow_factory=registry.uow,
             places=registry.places,
             clock=registry.clock,
-            finder=registry.pair_finder,
+            finder=registry.pair_finder_for(engine),
             merge_matches=merge,
         )
     out.print(
