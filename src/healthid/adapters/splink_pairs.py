@@ -187,7 +187,9 @@ def predicted_pairs(
     table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]  # not annotated
     table = table.select(["unique_id_l", "unique_id_r"])
     left, right = table.column(0).to_pylist(), table.column(1).to_pylist()
-    return [(str(a), str(b)) for a, b in zip(left, right, strict=True)]
+    # Sorted: the backends return pairs in an order that varies run to run, and the
+    # order decides which pair of a trio is merged and which waits for a person.
+    return sorted((str(a), str(b)) for a, b in zip(left, right, strict=True))
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from healthid.domain.errors import ConflictError
-from healthid.matching.model import Decision
+from healthid.matching.model import Decision, Scored
 from healthid.services import matching, review
-from healthid.services.ports import AdminUnits, Clock, PairFinder, UnitOfWorkFactory
+from healthid.services.ports import AdminUnits, Clock, PairFinder, UnitOfWork, UnitOfWorkFactory
+
+WRITE_BATCH = 500  # pairs a unit of work
 
 
 @dataclass
@@ -33,32 +35,63 @@ def deduplicate(
     records = {r.key: r for r in matching.registry_records(uow_factory, places)}
     report.persons = len(records)
     model = matching.model()
-    absorbed: set[str] = set()  # merged away by this run: their later pairs go to a person
+    to_write: list[Scored] = []
     for a, b in finder.pairs(list(records.values()), model):
         report.pairs += 1
         scored = model.score(records[a], records[b], len(records))
         if scored.blocked_by:
             report.blocked[scored.blocked_by] = report.blocked.get(scored.blocked_by, 0) + 1
-        if scored.decision == Decision.NEW:
-            continue
-        # One unit of work a pair: the pair is queued and, if sure, merged in one commit.
+        if scored.decision != Decision.NEW:
+            to_write.append(scored)
+    absorbed: set[str] = set()  # merged away by this run: their later pairs go to a person
+    # A commit per batch, not per pair: at a million persons tens of thousands of pairs
+    # are written, and a commit waits for the disk. A run stopped midway loses at most
+    # the batch in progress; running again picks it up (known pairs are skipped).
+    for start in range(0, len(to_write), WRITE_BATCH):
         with uow_factory() as uow:
-            pair = matching.queue_review(uow, clock, a, b, scored)
-            if pair is None:  # decided or queued before: never proposed again
-                report.already_known += 1
-                continue
-            merged = False
-            if scored.decision == Decision.MATCH and merge_matches and not {a, b} & absorbed:
-                try:
-                    done = review.merge_in(uow, places=places, clock=clock, review_id=pair.id)
-                except ConflictError:
-                    pass  # one side was merged meanwhile, elsewhere: a person decides
-                else:
-                    absorbed.add(done.absorbed_id)
-                    merged = True
+            counts = _write(
+                uow,
+                to_write[start : start + WRITE_BATCH],
+                places=places,
+                clock=clock,
+                merge_matches=merge_matches,
+                absorbed=absorbed,
+            )
             uow.commit()
-        if merged:
-            report.merged += 1
-        else:
-            report.queued += 1
+        report.merged += counts[0]
+        report.queued += counts[1]
+        report.already_known += counts[2]
     return report
+
+
+def _write(
+    uow: UnitOfWork,
+    batch: list[Scored],
+    *,
+    places: AdminUnits,
+    clock: Clock,
+    merge_matches: bool,
+    absorbed: set[str],
+) -> tuple[int, int, int]:
+    """Queue each pair and merge the sure ones; (merged, queued, already known)."""
+    merged = queued = known = 0
+    newly_absorbed: set[str] = set()
+    for scored in batch:
+        a, b = scored.a, scored.b
+        pair = matching.queue_review(uow, clock, a, b, scored)
+        if pair is None:  # decided or queued before: never proposed again
+            known += 1
+            continue
+        gone = absorbed | newly_absorbed
+        if scored.decision == Decision.MATCH and merge_matches and not {a, b} & gone:
+            try:
+                done = review.merge_in(uow, places=places, clock=clock, review_id=pair.id)
+            except ConflictError:
+                pass  # checked before any write: one side was merged elsewhere meanwhile
+            else:
+                newly_absorbed.add(done.absorbed_id)
+                merged += 1
+                continue
+        queued += 1  # a person decides
+    absorbed |= newly_absorbed
+    return merged, queued, known

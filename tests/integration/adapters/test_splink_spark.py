@@ -8,17 +8,33 @@ pyspark or Java, and fails instead in CI (CI installs both).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from healthid import bootstrap
-from healthid.matching.model import Decision
+from healthid.matching.model import Decision, Model
+from healthid.matching.normalise import MatchRecord
 from healthid.services import dedup, matching
+from healthid.services.ports import PairFinder
 from healthid.synth.bhxh import write
 from tests.integration.services.support import load_without_matching
 
 pytestmark = pytest.mark.spark
+
+
+class Recording:
+    """A pair finder that remembers what the finder it wraps returned."""
+
+    def __init__(self, inner: PairFinder) -> None:
+        self.inner = inner
+        self.seen: list[tuple[str, str]] = []
+
+    def pairs(self, records: list[MatchRecord], model: Model) -> Iterator[tuple[str, str]]:
+        for pair in self.inner.pairs(records, model):
+            self.seen.append(pair)
+            yield pair
 
 
 @pytest.fixture
@@ -52,13 +68,15 @@ def test_spark_finds_the_same_pairs_and_decisions_as_duckdb(
 
     # The whole path with Spark: find, rescore, queue. No merging, so every pair
     # the decisions keep stays visible in the review queue.
+    spark = Recording(registry.pair_finder_for("spark"))
     report = dedup.deduplicate(
         uow_factory=registry.uow,
         places=registry.places,
         clock=registry.clock,
-        finder=registry.pair_finder_for("spark"),
+        finder=spark,
         merge_matches=False,
     )
+    assert spark.seen == by_duckdb  # same pairs, same sides, same order
     assert report.pairs == len(by_duckdb)
     with registry.uow() as uow:
         queued = {frozenset((r.person_a, r.person_b)) for r in uow.reviews.list(limit=10_000)}

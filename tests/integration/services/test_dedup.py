@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 from healthid import bootstrap
 from healthid.domain.review import ReviewStatus
 from healthid.services import dedup, exports, matching
@@ -13,8 +15,9 @@ from tests.integration.services.support import load_without_matching
 
 
 def test_dedup_merges_sure_pairs_and_queues_the_rest(
-    registry: bootstrap.Registry, tmp_path: Path
+    registry: bootstrap.Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(dedup, "WRITE_BATCH", 7)  # many units of work: pairs cross batches
     write(tmp_path, persons=400, dup_rate=0.15, seed=5)
     truth = load_without_matching(registry, tmp_path)
     report = dedup.deduplicate(
