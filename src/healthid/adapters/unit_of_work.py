@@ -15,6 +15,7 @@ from healthid.adapters.account_repositories import (
 )
 from healthid.adapters.repositories import Sealer, SqlHealthIdRepository, SqlPersonRepository
 from healthid.adapters.review_repository import SqlReviewRepository
+from healthid.adapters.sync_bulk import SqlSyncBulkRepository
 from healthid.adapters.sync_repository import SqlSyncRepository
 from healthid.services.ports import (
     AccountRepository,
@@ -23,6 +24,7 @@ from healthid.services.ports import (
     IssuanceRequestRepository,
     PersonRepository,
     ReviewRepository,
+    SyncBulkRepository,
     SyncRepository,
     UniquenessError,
 )
@@ -44,6 +46,7 @@ class SqlAlchemyUnitOfWork:
         )
         self.reviews: ReviewRepository = SqlReviewRepository(self.session)
         self.sync: SyncRepository = SqlSyncRepository(self.session, self._sealer)
+        self.bulk: SyncBulkRepository = SqlSyncBulkRepository(self.session, self._sealer)
         return self
 
     def __exit__(

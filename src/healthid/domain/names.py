@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from healthid.domain.errors import ValidationError
 
@@ -117,6 +118,9 @@ def _tone_position(letters: list[Letter]) -> int | None:
     return nucleus[1] if bases[nucleus[0]] + bases[nucleus[1]] in _TONED_ON_SECOND else nucleus[0]
 
 
+# Names repeat their syllables endlessly (a national registry has a few thousand):
+# caching makes canonical names cheap enough for a million-row sync.
+@lru_cache(maxsize=1 << 16)
 def _place_tone(syllable: str) -> str:
     """Move the syllable's one tone mark to its canonical vowel; NFC out."""
     decomposed = unicodedata.normalize("NFD", syllable)
@@ -151,6 +155,7 @@ def canonical_name(raw: str, *, field: str = "full_name") -> str:
     return canonical
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_diacritics(name: str) -> str:
     """ASCII upper case with every mark removed (Đ becomes D), for matching only.
 
