@@ -290,7 +290,10 @@ class BatchSync:
             return self._link_to(chunk, owner, p), owner
         best: tuple[str, Scored] | None = None
         for pid in self.index.candidates(blocking_keys(p.record)):
-            scored = matching.score(self.index.known[pid].record, p.record)
+            stored = self.index.known[pid].record
+            if not matching.may_review(stored, p.record):
+                continue  # scored, it would be NEW: never a candidate
+            scored = matching.score(stored, p.record)
             if scored.decision != Decision.NEW and (
                 best is None or scored.probability > best[1].probability
             ):
