@@ -147,9 +147,8 @@ def main() -> None:
         "delta_counts": delta_counts,
     }
     print(f"COPY of the file:      {floor:8.2f} s")
-    print(
-        f"initial load (sync):   {load:8.1f} s  = {load / floor:.1f} x COPY  ({rows / load:.0f} rows/s)"
-    )
+    rate = rows / load
+    print(f"initial load (sync):   {load:8.1f} s  = {load / floor:.1f} x COPY  ({rate:.0f} rows/s)")
     print(f"  {load_counts}")
     print(f"COPY of the delta:     {delta_floor:8.3f} s")
     print(
