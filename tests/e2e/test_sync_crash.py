@@ -65,3 +65,35 @@ def test_killed_runs_recover_to_the_uninterrupted_state(
     assert state(crashed, tmp_path / "crashed.csv") == expected
     again = healthid(crashed, "sync", "bhxh", str(extract))
     assert "new 0, updated 0" in again.stdout
+
+
+def test_killed_mid_chunk_runs_resume_at_the_first_chunk_not_committed(
+    extract: Path, tmp_path: Path, postgres_url: str
+) -> None:
+    """Chunks of 16 rows: each kill lands in a chunk written but not committed (rows 7,
+    40 and 95 are in the 1st, 3rd and 6th), after whole chunks were committed before it."""
+    base = {**os.environ, "HEALTHID_KEYS": str(tmp_path / "keys.json")}
+    base.pop("HEALTHID_TEST_CRASH_AFTER_ROWS", None)
+    reference = {**base, "HEALTHID_DATABASE_URL": f"sqlite:///{tmp_path / 'ref.db'}"}
+    assert healthid(reference, "init").returncode == 0
+    assert healthid(reference, "sync", "bhxh", str(extract)).returncode == 0
+    expected = state(reference, tmp_path / "ref.csv")
+
+    crashed = {**base, "HEALTHID_DATABASE_URL": postgres_url, "HEALTHID_SYNC_CHUNK_ROWS": "16"}
+    assert healthid(crashed, "init").returncode == 0
+    engine = sa.create_engine(postgres_url)
+    committed = []
+    for rows in (7, 40, 95):
+        killed = healthid(
+            {**crashed, "HEALTHID_TEST_CRASH_AFTER_ROWS": str(rows)}, "sync", "bhxh", str(extract)
+        )
+        assert killed.returncode == -signal.SIGKILL
+        with engine.connect() as conn:
+            committed.append(int(conn.scalar(sa.text("SELECT count(*) FROM sync_sources")) or 0))
+    engine.dispose()
+    # Only whole chunks before the one killed were kept: 0, then 32, then 80 rows' sources
+    # (fewer when rows of a chunk were rejects or linked to a source already there).
+    assert committed[0] == 0
+    assert 0 < committed[1] <= 32 < committed[2] <= 80
+    assert healthid(crashed, "sync", "bhxh", str(extract)).returncode == 0
+    assert state(crashed, tmp_path / "crashed.csv") == expected

@@ -15,6 +15,7 @@ from healthid.adapters.account_repositories import (
 )
 from healthid.adapters.repositories import Sealer, SqlHealthIdRepository, SqlPersonRepository
 from healthid.adapters.review_repository import SqlReviewRepository
+from healthid.adapters.sync_bulk import SqlSyncBulkRepository
 from healthid.adapters.sync_repository import SqlSyncRepository
 from healthid.adapters.web_repository import SqlWebSessionRepository
 from healthid.services.ports import (
@@ -24,6 +25,7 @@ from healthid.services.ports import (
     IssuanceRequestRepository,
     PersonRepository,
     ReviewRepository,
+    SyncBulkRepository,
     SyncRepository,
     UniquenessError,
     WebSessionRepository,
@@ -49,6 +51,7 @@ class SqlAlchemyUnitOfWork:
         self.web_sessions: WebSessionRepository = SqlWebSessionRepository(
             self.session, self._sealer
         )
+        self.bulk: SyncBulkRepository = SqlSyncBulkRepository(self.session, self._sealer)
         return self
 
     def __exit__(

@@ -152,6 +152,11 @@ def _place_tone(syllable: str) -> str:
 def canonical_name(raw: str, *, field: str = "full_name") -> str:
     """NFC, upper case, single spaces, one tone-mark placement per syllable; Đ stays Đ."""
     text = raw if isinstance(raw, str) else ""  # the boundary may hand us JSON numbers
+    return _canonical_name(text, field)
+
+
+@lru_cache(maxsize=1 << 17)  # validation, matching and the ID all ask for the same names
+def _canonical_name(text: str, field: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_FOLD_ALIASES)
     joined = " ".join(word for word in _GAPS.split(text) if word)
     if not joined:

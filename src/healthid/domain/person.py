@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 
 from healthid.domain.birth_date import BirthDate, parse_birth_date
 from healthid.domain.errors import ValidationError
@@ -53,6 +54,13 @@ class Person:
 
 
 def display_text(raw: str, *, field: str, max_length: int = _MAX_TEXT) -> str:
+    if not isinstance(raw, str):  # unhashable input must not reach the cache
+        raise ValidationError(field, "bad_type", "must be text", "phải là văn bản")
+    return _display_text(raw, field, max_length)
+
+
+@lru_cache(maxsize=1 << 16)  # names and places repeat across a national extract
+def _display_text(raw: str, field: str, max_length: int) -> str:
     text = " ".join(unicodedata.normalize("NFC", raw).split())
     if not text:
         raise ValidationError(field, "empty", "must not be empty", "không được để trống")

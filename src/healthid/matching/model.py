@@ -11,15 +11,35 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from importlib import resources
 from typing import Any
 
-from healthid.matching.comparisons import comparison_vector
+from healthid.matching.comparisons import (
+    compare_birth_date,
+    compare_family,
+    compare_optional,
+    comparison_vector,
+)
 from healthid.matching.normalise import MatchRecord
 
 MODEL_FILE = "model.json"
+
+
+# The comparisons that cost next to nothing, the most telling first: enough to rule
+# out most candidates of a broad block before the names are compared.
+_CHEAP: tuple[tuple[str, Callable[[MatchRecord, MatchRecord], str]], ...] = (
+    ("cccd", lambda a, b: compare_optional(a.cccd, b.cccd)),
+    ("birth_date", lambda a, b: compare_birth_date(a.birth_date, b.birth_date)),
+    ("family", compare_family),
+    ("birth_province", lambda a, b: compare_optional(a.birth_province, b.birth_province)),
+    ("ward", lambda a, b: compare_optional(a.ward, b.ward)),
+)
+# Slack against rounding: the bound below is summed in another order than the score.
+_EPSILON = 1e-9
 
 
 class Decision(StrEnum):
@@ -96,6 +116,36 @@ class Model:
         scale = self.reference_size / max(population or self.reference_size, 2)
         prior = min(self.prior * scale, 0.5)
         return math.log2(prior / (1 - prior))
+
+    @cached_property
+    def _weights(self) -> dict[str, dict[str, float]]:
+        return {c: {level: self.weight(c, level) for level in self.m[c]} for c in self.m}
+
+    @cached_property
+    def _best(self) -> dict[str, float]:
+        """Each comparison's highest weight, name frequencies included."""
+        best = {c: max(levels.values()) for c, levels in self._weights.items()}
+        rare = [
+            self.weight("given", level, v) for level in ("exact", "folded") for v in self.given_tf
+        ]
+        best["given"] = max([best["given"], *rare])
+        return best
+
+    def may_review(self, a: MatchRecord, b: MatchRecord, population: int | None = None) -> bool:
+        """False only when ``score`` is sure to decide NEW: an exact, cheap test first.
+
+        The cheap comparisons are made one by one; as soon as even the best
+        levels of all the others could not lift the pair to the review
+        threshold, the pair is a different person and the names need no look.
+        """
+        threshold = self.review_threshold
+        need = math.log2(threshold / (1 - threshold)) - self.prior_log_odds(population)
+        total = sum(self._best.values())
+        for name, compare in _CHEAP:
+            total += self._weights[name][compare(a, b)] - self._best[name]
+            if total < need - _EPSILON:
+                return False
+        return True
 
     def score(self, a: MatchRecord, b: MatchRecord, population: int | None = None) -> Scored:
         levels = comparison_vector(a, b)

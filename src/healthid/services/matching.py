@@ -124,6 +124,11 @@ def score(a: MatchRecord, b: MatchRecord) -> Scored:
     return model().score(a, b)
 
 
+def may_review(a: MatchRecord, b: MatchRecord) -> bool:
+    """A cheap exact test: False only for a pair ``score`` would call two people (NEW)."""
+    return model().may_review(a, b)
+
+
 def best_candidate(uow: UnitOfWork, places: AdminUnits, record: MatchRecord) -> Candidate | None:
     """The most likely existing person for ``record``, if any scores above 'new'."""
     best: Candidate | None = None

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -13,9 +13,9 @@ from healthid.domain.admin_units import Province
 from healthid.domain.audit import AuditEvent, AuditFilter
 from healthid.domain.birth_date import BirthDate
 from healthid.domain.identifiers import Identifier
-from healthid.domain.issuance import IssuedHealthId
+from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.issuance_request import IssuanceRequest
-from healthid.domain.person import Person
+from healthid.domain.person import Demographics, Person
 from healthid.domain.review import Merge, ReviewPair
 from healthid.domain.sync import ClaimState, InboxClaim, Reject, SourceState, SyncRun
 from healthid.domain.web_session import WebSession
@@ -242,6 +242,59 @@ class WebSessionRepository(Protocol):
     def set_second_factor(self, username: str, factor: SecondFactor) -> None: ...
 
 
+@dataclass(frozen=True)
+class StoredPerson:
+    """What the batch sync needs of a stored person to match against them.
+
+    Only the fields matching reads are opened: address and phone stay sealed.
+    """
+
+    id: str
+    demographics: Demographics  # address and phone left out (None)
+    cccd: str | None
+    has_si: bool
+    has_health_id: bool
+
+
+@dataclass
+class ChunkWrites:
+    """Everything one chunk of a sync writes, in one transaction."""
+
+    persons: dict[str, Person] = field(default_factory=dict)  # new (identifiers below)
+    # Existing persons' corrected data; the named columns are left as they are.
+    corrected: dict[str, tuple[Demographics, datetime, frozenset[str]]] = field(
+        default_factory=dict
+    )
+    # Identifiers linked to persons (new or stored), with when they were linked.
+    identifiers: list[tuple[str, Identifier, datetime]] = field(default_factory=list)
+    health_ids: list[IssuedHealthId] = field(default_factory=list)
+    blocking_keys: dict[str, set[str]] = field(default_factory=dict)  # replaces a person's
+    reviews: list[ReviewPair] = field(default_factory=list)
+    sources: dict[str, tuple[SourceState, bool]] = field(default_factory=dict)  # (state, stored)
+
+
+class SyncBulkRepository(Protocol):
+    """Set-at-a-time reads and writes for the batch sync: one query per chunk, not per row."""
+
+    def sources(self, source_keys: Collection[str]) -> dict[str, SourceState]: ...
+
+    def health_ids_by_si(
+        self, si_numbers: Collection[str]
+    ) -> dict[str, tuple[str, HealthIdStatus]]:
+        """SI number -> (person id, status) of the Health ID established for it."""
+
+    def owners(self, identifiers: Collection[Identifier]) -> dict[Identifier, str]:
+        """Identifier -> the person it is mapped to, for those mapped."""
+
+    def block_members(self, keys: Collection[str]) -> dict[str, list[str]]:
+        """Blocking key -> the persons stored under it (every key asked is in the answer)."""
+
+    def stored_persons(self, person_ids: Collection[str]) -> dict[str, StoredPerson]: ...
+
+    def write(self, writes: ChunkWrites) -> None:
+        """Write the chunk; raises ``UniquenessError`` if a unique value is already taken."""
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done inside is committed together or not at all."""
 
@@ -253,6 +306,7 @@ class UnitOfWork(Protocol):
     reviews: ReviewRepository
     sync: SyncRepository
     web_sessions: WebSessionRepository
+    bulk: SyncBulkRepository
 
     def __enter__(self) -> Self: ...
 

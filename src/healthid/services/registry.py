@@ -51,7 +51,7 @@ class PersonView:
     health_id_status: HealthIdStatus | None
 
 
-def _birthplace_key(places: AdminUnits, birthplace: str | None) -> str:
+def birthplace_key(places: AdminUnits, birthplace: str | None) -> str:
     """The stable birthplace form hashed into the ID: today's province code when known."""
     if not birthplace:
         return ""
@@ -59,7 +59,7 @@ def _birthplace_key(places: AdminUnits, birthplace: str | None) -> str:
     return f"P{province.code}" if province else birthplace
 
 
-def _check_consistency(
+def check_consistency(
     demographics: Demographics, si_number: str, cccd: str | None, bhyt_card: str | None
 ) -> list[Identifier]:
     """Validate the person's identifiers against each other and their demographics."""
@@ -107,7 +107,7 @@ def establish_health_id(
         phone=phone,
         today=clock.now().date(),
     )
-    identifiers = _check_consistency(demographics, si, cccd, bhyt_card)
+    identifiers = check_consistency(demographics, si, cccd, bhyt_card)
     existing = _existing(uow_factory, keys, si)
     if existing is not None:
         return existing
@@ -116,7 +116,7 @@ def establish_health_id(
         full_name=demographics.full_name,
         birth_year=demographics.birth_date.year,
         sex=demographics.sex,
-        birthplace=_birthplace_key(places, demographics.birthplace),
+        birthplace=birthplace_key(places, demographics.birthplace),
     )
     version, key = keys.issuing_key()
     try:
@@ -149,12 +149,7 @@ def establish_health_id(
         # identifiers) first: answer with what it committed.
         existing = _existing(uow_factory, keys, si)
         if existing is None:
-            raise ConflictError(
-                "cccd",
-                "belongs_to_another_person",
-                "this identifier already belongs to another person",
-                "mã định danh này đã thuộc về một người khác",
-            ) from None
+            raise identifier_taken() from None
         return existing
     return Established(person.id, issued.full(key), created=True, decision=placement.decision)
 
@@ -174,6 +169,26 @@ def _existing(uow_factory: UnitOfWorkFactory, keys: KeyRing, si: str) -> Establi
         return None
     _, key = keys.issuing_key(issued.key_version)
     return Established(issued.person_id, issued.full(key), created=False)
+
+
+def identifier_taken() -> ConflictError:
+    """One of the identifiers being linked is already mapped to someone else."""
+    return ConflictError(
+        "cccd",
+        "belongs_to_another_person",
+        "this identifier already belongs to another person",
+        "mã định danh này đã thuộc về một người khác",
+    )
+
+
+def held_by_another_si(identifier: Identifier) -> ConflictError:
+    """The identifier's holder has another SI number and is not this person."""
+    return ConflictError(
+        str(identifier.system),
+        "belongs_to_another_person",
+        "this identifier already belongs to a person with another SI number",
+        "mã định danh này đã thuộc về một người có mã số BHXH khác",
+    )
 
 
 @dataclass(frozen=True)
@@ -222,12 +237,7 @@ def _person_for(
             return _Placement(corrected, Decision.MATCH)
         scored = matching.score(matching.person_record(owner, places), record)
         if scored.decision != Decision.MATCH:
-            raise ConflictError(
-                str(identifier.system),
-                "belongs_to_another_person",
-                "this identifier already belongs to a person with another SI number",
-                "mã định danh này đã thuộc về một người có mã số BHXH khác",
-            )
+            raise held_by_another_si(identifier)
         # One human holding two SI numbers: the second maps to the same person and ID.
         _link(uow, owner, identifiers)
         return _Placement(owner, Decision.MATCH, current_health_id(uow, owner.id))

@@ -1,14 +1,17 @@
 """Sync with the BHXH household database (Điều 5, 7.3): establish IDs from an extract.
 
 Every row is validated; a bad row is rejected with its line, column and rule,
-and the good rows of the same file are imported. Each row is applied in its
-own transactions, and every step is idempotent (an SI number establishes one
-ID; a source key remembers the NGAY_CAP_NHAT it last applied), so a run that
-is killed and started again ends where an uninterrupted run would have.
+and the good rows of the same file are imported. Rows are applied in chunks,
+each in one transaction (services/sync_batch.py), and every step is idempotent
+(an SI number establishes one ID; a source key remembers the NGAY_CAP_NHAT it
+last applied), so a run that is killed and started again resumes at the first
+chunk not committed and ends where an uninterrupted run would have. A chunk the
+database refuses is applied row by row, each row in its own transactions.
 """
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,8 +26,12 @@ from healthid.services import registry
 from healthid.services.access import Permission, Principal, RequestContext, authorize
 from healthid.services.audit import record
 from healthid.services.ports import AdminUnits, Clock, KeyRing, UnitOfWork, UnitOfWorkFactory
+from healthid.services.sync_batch import BatchSync, RowByRowError
 
 Rows = Iterable[tuple[int, dict[str, str] | str]]
+# Rows per transaction: big enough that the per-statement cost vanishes, small
+# enough that a killed run loses little and a chunk's reads stay one query each.
+CHUNK_ROWS = 2000
 
 
 @dataclass
@@ -93,6 +100,75 @@ def _apply(
     return outcome
 
 
+def _apply_chunk(
+    *,
+    chunk: list[tuple[int, dict[str, str] | str]],
+    batch: BatchSync,
+    result: SyncResult,
+    counts: dict[str, int],
+    done: int,
+    progress: Callable[[int], None] | None,
+    written: Callable[[int], None] | None,
+) -> None:
+    """One chunk through the batch path; ``RowByRowError`` if it must go row by row."""
+    rejects: list[Reject] = []
+    valid: list[tuple[int, ExtractRow]] = []
+    for line, raw in chunk:
+        if isinstance(raw, str):
+            rejects.append(Reject(line, "", "unreadable_line", raw))
+            continue
+        try:
+            valid.append((line, parse_row(raw)))
+        except RowRejectedError as exc:
+            rejects.append(Reject(line, exc.column, exc.rule, exc.message_en))
+
+    def report_written() -> None:
+        # Written, not yet committed: a kill now (the tests' crash hook) loses the chunk.
+        for offset in range(1, len(chunk) + 1):
+            written(done + offset)  # type: ignore[misc]  # only passed when set
+
+    outcomes = batch.apply([row for _, row in valid], report_written if written else None)
+    # Progress only once the chunk is committed: a caller's own transaction (the inbox
+    # renewing its claim) must not wait on the chunk's write lock (SQLite has one).
+    if progress is not None:
+        for offset in range(1, len(chunk) + 1):
+            progress(done + offset)
+    for (line, _), outcome in zip(valid, outcomes, strict=True):
+        if isinstance(outcome, ConflictError):
+            rejects.append(Reject(line, outcome.field, outcome.rule, outcome.message_en))
+        else:
+            counts[outcome] += 1
+    counts["rejected"] += len(rejects)
+    result.rejects.extend(sorted(rejects, key=lambda r: r.line))
+
+
+def _apply_one(
+    *,
+    line: int,
+    raw: dict[str, str] | str,
+    result: SyncResult,
+    counts: dict[str, int],
+    uow_factory: UnitOfWorkFactory,
+    keys: KeyRing,
+    places: AdminUnits,
+    clock: Clock,
+) -> None:
+    """One row in its own transactions, as the sync did before chunks."""
+    try:
+        if isinstance(raw, str):
+            result.rejects.append(Reject(line, "", "unreadable_line", raw))
+            counts["rejected"] += 1
+            return
+        row = parse_row(raw)
+        counts[_apply(row, uow_factory=uow_factory, keys=keys, places=places, clock=clock)] += 1
+    except RowRejectedError as exc:
+        result.rejects.append(Reject(line, exc.column, exc.rule, exc.message_en))
+        counts["rejected"] += 1
+    except ConflictError as exc:
+        result.rejects.append(Reject(line, exc.field, exc.rule, exc.message_en))
+        counts["rejected"] += 1
+
+
 def sync_rows(
     *,
     uow_factory: UnitOfWorkFactory,
@@ -103,30 +179,53 @@ def sync_rows(
     checksum: str,
     rows: Rows,
     progress: Callable[[int], None] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    written: Callable[[int], None] | None = None,
 ) -> SyncResult:
-    """Import the rows of one extract, recording the run and its counts."""
+    """Import the rows of one extract, recording the run and its counts.
+
+    ``progress`` hears of rows once they are committed; ``written`` (tests only) of
+    rows written but not yet committed, to kill the process at the worst moment.
+    """
     run = SyncRun(uuid.uuid4().hex, file_name, checksum, clock.now(), "running")
     with uow_factory() as uow:
         uow.sync.add_run(run)
         uow.commit()
     result = SyncResult(run)
     counts = dict.fromkeys(("new", "updated", "unchanged", "linked", "queued", "rejected"), 0)
-    for done, (line, raw) in enumerate(rows, start=1):
+    batch = BatchSync(uow_factory=uow_factory, keys=keys, places=places, clock=clock)
+    done = 0
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, max(chunk_rows, 1))):
         try:
-            if isinstance(raw, str):
-                result.rejects.append(Reject(line, "", "unreadable_line", raw))
-                counts["rejected"] += 1
-                continue
-            row = parse_row(raw)
-            counts[_apply(row, uow_factory=uow_factory, keys=keys, places=places, clock=clock)] += 1
-        except RowRejectedError as exc:
-            result.rejects.append(Reject(line, exc.column, exc.rule, exc.message_en))
-            counts["rejected"] += 1
-        except ConflictError as exc:
-            result.rejects.append(Reject(line, exc.field, exc.rule, exc.message_en))
-            counts["rejected"] += 1
-        if progress is not None:
-            progress(done)
+            _apply_chunk(
+                chunk=chunk,
+                batch=batch,
+                result=result,
+                counts=counts,
+                done=done,
+                progress=progress,
+                written=written,
+            )
+        except RowByRowError:
+            # Another writer took one of the chunk's unique values (or the chunk holds
+            # a case only the row-by-row path decides): the database decides, row by row.
+            for offset, (line, raw) in enumerate(chunk, start=1):
+                _apply_one(
+                    line=line,
+                    raw=raw,
+                    result=result,
+                    counts=counts,
+                    uow_factory=uow_factory,
+                    keys=keys,
+                    places=places,
+                    clock=clock,
+                )
+                if written is not None:
+                    written(done + offset)
+                if progress is not None:
+                    progress(done + offset)
+        done += len(chunk)
     run.counts, run.status, run.finished_at = counts, "finished", clock.now()
     with uow_factory() as uow:
         uow.sync.finish_run(run)

@@ -28,8 +28,17 @@ def _files(path: Path) -> list[Path]:
     return [path]
 
 
+def _line_count(path: Path) -> int:
+    """Data lines in the file (for the progress bar), without holding it in memory."""
+    with path.open("rb") as stream:
+        return max(
+            sum(block.count(b"\n") for block in iter(lambda: stream.read(1 << 20), b"")) - 1, 0
+        )
+
+
 def _import(registry: bootstrap.Registry, file: Path) -> None:
-    rows = list(bootstrap.read_extract(file))  # refuses a file that is not an extract, whole
+    rows = bootstrap.read_extract(file)  # refuses a file that is not an extract, whole
+    total = _line_count(file)
     started = time.monotonic()
     on_terminal = sys.stderr.isatty()
     with Progress(
@@ -41,18 +50,23 @@ def _import(registry: bootstrap.Registry, file: Path) -> None:
         console=err,
         disable=not on_terminal,
     ) as bar:
-        task = bar.add_task(file.name, total=len(rows), rate=0.0)
+        task = bar.add_task(file.name, total=total, rate=0.0)
 
         # Tests only: die as SIGKILL would after this many rows, to prove a rerun recovers.
+        # Rows are reported once their chunk is written, before it is committed.
         crash_after = int(os.environ.get("HEALTHID_TEST_CRASH_AFTER_ROWS", "0"))
+        # Rows per transaction (default: the service's); tests use small chunks.
+        chunk_rows = int(os.environ.get("HEALTHID_SYNC_CHUNK_ROWS", "0")) or sync.CHUNK_ROWS
+
+        def written(done: int) -> None:
+            if done >= crash_after:
+                os.kill(os.getpid(), signal.SIGKILL)
 
         def progress(done: int) -> None:
-            if crash_after and done >= crash_after:
-                os.kill(os.getpid(), signal.SIGKILL)
             rate = done / max(time.monotonic() - started, 1e-6)
             bar.update(task, completed=done, rate=rate)
             if not on_terminal and done % 10_000 == 0:
-                err.print(f"{file.name}: {done}/{len(rows)} rows, {rate:.0f} rows/s")
+                err.print(f"{file.name}: {done}/{total} rows, {rate:.0f} rows/s")
 
         result = sync.sync_rows(
             uow_factory=registry.uow,
@@ -63,6 +77,8 @@ def _import(registry: bootstrap.Registry, file: Path) -> None:
             checksum=bootstrap.file_checksum(file),
             rows=rows,
             progress=progress,
+            chunk_rows=chunk_rows,
+            written=written if crash_after else None,
         )
     rejects = bootstrap.write_sync_reports(file, result.run, result.rejects)
     counts = ", ".join(f"{k} {v}" for k, v in result.run.counts.items())

@@ -1,0 +1,434 @@
+"""The sync in chunks: a few thousand rows decided in memory, written in one transaction.
+
+Each row goes through the same steps as ``registry.establish_health_id``,
+``correct_demographics`` and ``register_by_cccd`` (one person per SI number,
+identifiers first, then the best candidate by the same model and decisions),
+but what those steps read comes from a few set-at-a-time queries per chunk and
+from the run's in-memory index, so rows earlier in the same chunk or run are
+candidates like stored persons. The chunk's persons, identifiers, IDs, keys,
+review pairs and source states are committed together: a killed run resumes at
+the first chunk not committed. When the database refuses a chunk (another
+writer took one of its unique values) the caller applies that chunk row by row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from healthid.domain.admin_units import Province
+from healthid.domain.bhxh_row import ExtractRow
+from healthid.domain.errors import ConflictError, ValidationError
+from healthid.domain.health_id import canonical_string
+from healthid.domain.identifiers import (
+    Identifier,
+    IdentifierSystem,
+    check_personal_id_matches,
+    parse_personal_id,
+)
+from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
+from healthid.domain.person import Demographics, Person, parse_demographics
+from healthid.domain.review import ReviewPair, ReviewStatus
+from healthid.domain.sync import SourceState
+from healthid.matching.blocking import blocking_keys
+from healthid.matching.model import Decision, Scored
+from healthid.matching.normalise import MatchRecord
+from healthid.services import matching, registry
+from healthid.services.ports import (
+    AdminUnits,
+    ChunkWrites,
+    Clock,
+    KeyRing,
+    SyncBulkRepository,
+    UniquenessError,
+    UnitOfWorkFactory,
+)
+from healthid.services.sync_index import Known, RunIndex
+
+Outcome = str | ConflictError  # the run's count to add to, or why the row is rejected
+
+
+class RowByRowError(Exception):
+    """A chunk the batch path does not decide alone; the caller applies it row by row."""
+
+
+class CachedPlaces:
+    """Birthplaces repeat: resolve each distinct text once per run."""
+
+    def __init__(self, places: AdminUnits) -> None:
+        self._places = places
+        self._cache: dict[str, Province | None] = {}
+
+    def resolve_birthplace(self, text: str) -> Province | None:
+        if text not in self._cache:
+            self._cache[text] = self._places.resolve_birthplace(text)
+        return self._cache[text]
+
+
+@dataclass
+class _Chunk:
+    """What one chunk reads once, then keeps current with its own decisions."""
+
+    bulk: SyncBulkRepository
+    now: datetime
+    key_version: int
+    sources: dict[str, SourceState]
+    stored_sources: set[str]
+    ids_by_si: dict[str, tuple[str, HealthIdStatus]]
+    owners: dict[Identifier, str]
+    writes: ChunkWrites = field(default_factory=ChunkWrites)
+
+
+@dataclass(frozen=True)
+class _Registration:
+    """A row with an SI number, validated as ``establish_health_id`` validates it."""
+
+    si: str
+    cccd: str | None
+    demographics: Demographics
+    identifiers: tuple[Identifier, ...]
+    record: MatchRecord
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    row: ExtractRow
+    registration: _Registration | None = None  # None: nothing to match
+
+
+class BatchSync:
+    """Applies chunks of valid rows for one run; holds the run's index between chunks."""
+
+    def __init__(
+        self, *, uow_factory: UnitOfWorkFactory, keys: KeyRing, places: AdminUnits, clock: Clock
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._keys = keys
+        self._places = CachedPlaces(places)
+        self._clock = clock
+        self.index = RunIndex()
+
+    def apply(
+        self, rows: list[ExtractRow], before_commit: Callable[[], None] | None = None
+    ) -> list[Outcome]:
+        """Each row's outcome, committed; ``RowByRowError`` if the chunk must go row by row."""
+        try:
+            with self._uow_factory() as uow:
+                chunk = self._read(uow.bulk, rows)
+                prepared = [self._prepare(chunk, row) for row in rows]
+                self._preload(chunk, prepared)
+                outcomes = [self._decide(chunk, p) for p in prepared]
+                uow.bulk.write(chunk.writes)
+                if before_commit is not None:
+                    before_commit()
+                uow.commit()
+        except (UniquenessError, RowByRowError, ValidationError) as exc:
+            # The index may hold this chunk's uncommitted decisions: start again from
+            # the database. A ValidationError here is one the row-by-row path raises too.
+            self.index.clear()
+            raise RowByRowError(type(exc).__name__) from None
+        return outcomes
+
+    # Reading ---------------------------------------------------------------
+
+    def _read(self, bulk: SyncBulkRepository, rows: list[ExtractRow]) -> _Chunk:
+        identifiers = {i for row in rows for i in _identifiers(row)}
+        sources = bulk.sources({r.source_key for r in rows})
+        return _Chunk(
+            bulk=bulk,
+            now=self._clock.now(),
+            key_version=self._keys.issuing_key()[0],
+            sources=sources,
+            stored_sources=set(sources),
+            ids_by_si=bulk.health_ids_by_si({r.si_number for r in rows if r.si_number}),
+            owners=bulk.owners(identifiers),
+        )
+
+    def _prepare(self, chunk: _Chunk, row: ExtractRow) -> _Prepared:
+        state = chunk.sources.get(row.source_key)
+        if not row.si_number or (state is not None and state.updated_at >= row.updated_at):
+            return _Prepared(row)  # nothing to match: unchanged, or known by CCCD alone
+        demographics = parse_demographics(
+            full_name=row.full_name,
+            birth_date=row.birth_date.compact(),
+            sex=str(row.sex),
+            birthplace=row.birthplace,
+            address=row.address,
+            today=self._clock.now().date(),
+        )
+        identifiers = registry.check_consistency(
+            demographics, row.si_number, row.cccd, row.bhyt_card
+        )
+        record = matching.record_of(
+            key="new", demographics=demographics, identifiers=identifiers, places=self._places
+        )
+        return _Prepared(
+            row,
+            _Registration(row.si_number, row.cccd, demographics, tuple(identifiers), record),
+        )
+
+    def _preload(self, chunk: _Chunk, prepared: list[_Prepared]) -> None:
+        """Load the keys and persons the chunk's decisions will look at, in bulk."""
+        wanted: set[str] = set()
+        persons: set[str] = set()
+        for p in prepared:
+            state = chunk.sources.get(p.row.source_key)
+            if state is not None:  # unchanged, or a correction of this person
+                if state.updated_at < p.row.updated_at:
+                    persons.add(state.person_id)
+                continue
+            if p.registration is not None:
+                wanted |= blocking_keys(p.registration.record)
+            for identifier in _identifiers(p.row):
+                owner = chunk.owners.get(identifier)
+                if owner is not None:
+                    persons.add(owner)
+        missing = self.index.missing(wanted)
+        if missing:
+            found = chunk.bulk.block_members(missing)
+            self.index.load(found)
+            for members in found.values():
+                persons.update(members)
+        self._know(chunk, persons)
+        self.index.link_loaded(missing)
+
+    def _know(self, chunk: _Chunk, person_ids: set[str]) -> None:
+        unknown = person_ids - self.index.known.keys()
+        for pid, stored in chunk.bulk.stored_persons(unknown).items():
+            cccd = [Identifier(IdentifierSystem.CCCD, stored.cccd)] if stored.cccd else []
+            record = matching.record_of(
+                key=pid, demographics=stored.demographics, identifiers=cccd, places=self._places
+            )
+            self.index.known[pid] = Known(record, stored.has_si, stored.has_health_id)
+        if not person_ids <= self.index.known.keys():
+            raise RowByRowError("a person vanished while the chunk was read")
+
+    # Deciding --------------------------------------------------------------
+
+    def _decide(self, chunk: _Chunk, p: _Prepared) -> Outcome:
+        row = p.row
+        state = chunk.sources.get(row.source_key)
+        if state is not None and state.updated_at >= row.updated_at:
+            return "unchanged"
+        try:
+            if state is not None:
+                self._correct(chunk, row, state.person_id)
+                outcome, person_id = "updated", state.person_id
+            elif p.registration is not None:
+                outcome, person_id = self._establish(chunk, p.registration)
+            else:
+                outcome, person_id = self._by_cccd(chunk, row)
+        except ConflictError as exc:
+            return exc
+        chunk.sources[row.source_key] = SourceState(person_id, row.updated_at)
+        chunk.writes.sources[row.source_key] = (
+            chunk.sources[row.source_key],
+            row.source_key in chunk.stored_sources,
+        )
+        return outcome
+
+    def _correct(self, chunk: _Chunk, row: ExtractRow, person_id: str) -> None:
+        """As ``registry.correct_demographics``: what the row leaves out stays as it was."""
+        new = parse_demographics(
+            full_name=row.full_name,
+            birth_date=row.birth_date.compact(),
+            sex=str(row.sex),
+            birthplace=row.birthplace,
+            address=row.address,
+            today=chunk.now.date(),
+        )
+        known = self.index.known[person_id]
+        if known.record.cccd is not None:
+            check_personal_id_matches(
+                parse_personal_id(known.record.cccd), sex=new.sex, birth_year=new.birth_date.year
+            )
+        keep = {"phone"} | {c for c in ("birthplace", "address") if getattr(new, c) is None}
+        created = chunk.writes.persons.get(person_id)
+        if created is not None:  # new in this very chunk: correct it before it is written
+            old = created.demographics
+            merged = replace(new, **{c: getattr(old, c) for c in keep})
+            chunk.writes.persons[person_id] = created.corrected(merged, chunk.now)
+        else:
+            earlier = chunk.writes.corrected.get(person_id)
+            if earlier is not None:  # corrected twice in one chunk: the first's values stay
+                old, _, kept = earlier
+                new = replace(new, **{c: getattr(old, c) for c in keep})
+                keep &= kept
+            chunk.writes.corrected[person_id] = (new, chunk.now, frozenset(keep))
+        cccd = [Identifier(IdentifierSystem.CCCD, known.record.cccd)] if known.record.cccd else []
+        record = matching.record_of(
+            key=person_id, demographics=new, identifiers=cccd, places=self._places
+        )
+        if new.birthplace is None:  # kept as it was
+            record = replace(record, birth_province=known.record.birth_province)
+        self._index(chunk, person_id, Known(record, known.has_si, known.has_id))
+
+    def _establish(self, chunk: _Chunk, p: _Registration) -> tuple[str, str]:
+        """As ``registry.establish_health_id``: the SI number's existing ID, or a placement."""
+        si = p.si
+        existing = self._existing(chunk, si)
+        if existing is not None:
+            return "linked", existing
+        identifiers = list(p.identifiers)
+        for identifier in identifiers[1:]:
+            owner = chunk.owners.get(identifier)
+            if owner is None:
+                continue
+            known = self.index.known[owner]
+            if not known.has_si:
+                # Known by CCCD alone: their ID is established now, their data corrected.
+                self._link(chunk, owner, identifiers)
+                chunk.writes.corrected[owner] = (p.demographics, chunk.now, frozenset())
+                record = replace(p.record, key=owner, cccd=known.record.cccd)
+                self._issue(chunk, owner, si, p.demographics)
+                self._index(chunk, owner, Known(record, True, True))
+                return "new", owner
+            if matching.score(known.record, p.record).decision != Decision.MATCH:
+                raise registry.held_by_another_si(identifier)
+            return self._link_to(chunk, owner, p), owner
+        best: tuple[str, Scored] | None = None
+        for pid in self.index.candidates(blocking_keys(p.record)):
+            stored = self.index.known[pid].record
+            if not matching.may_review(stored, p.record):
+                continue  # scored, it would be NEW: never a candidate
+            scored = matching.score(stored, p.record)
+            if scored.decision != Decision.NEW and (
+                best is None or scored.probability > best[1].probability
+            ):
+                best = (pid, scored)
+        if best is not None and best[1].decision == Decision.MATCH:
+            return self._link_to(chunk, best[0], p), best[0]
+        person = Person(uuid.uuid4().hex, p.demographics, chunk.now, chunk.now, identifiers)
+        self._add_person(chunk, person, replace(p.record, key=person.id), has_si=True)
+        self._issue(chunk, person.id, si, p.demographics)
+        if best is None:
+            return "new", person.id
+        chunk.writes.reviews.append(_review(best[0], person.id, best[1], chunk.now))
+        return "queued", person.id
+
+    def _existing(self, chunk: _Chunk, si: str) -> str | None:
+        hit = chunk.ids_by_si.get(si)
+        if hit is not None:
+            if hit[1] == HealthIdStatus.REPLACED:
+                raise RowByRowError("merged away")  # the survivor is found row by row
+            return hit[0]
+        holder = chunk.owners.get(Identifier(IdentifierSystem.SI, si))
+        if holder is not None and not self.index.known[holder].has_id:
+            raise RowByRowError("an SI number without an ID")
+        return holder
+
+    def _link_to(self, chunk: _Chunk, owner: str, p: _Registration) -> str:
+        """The row is this stored person: their ID, or a new one if they have none yet."""
+        self._link(chunk, owner, list(p.identifiers))
+        known = self.index.known[owner]
+        before = known.record
+        if before.cccd is None and p.cccd:
+            known.record = replace(before, cccd=p.cccd)  # their first CCCD from now on
+        known.has_si = True
+        if known.has_id:
+            return "linked"
+        # As registration does: the ID is established for them, and their keys
+        # rewritten from the person as read before this row's identifiers were linked.
+        self._issue(chunk, owner, p.si, p.demographics)
+        keys = blocking_keys(before)
+        chunk.writes.blocking_keys[owner] = keys
+        self.index.put(owner, known, keys)
+        return "new"
+
+    def _link(self, chunk: _Chunk, owner: str, identifiers: list[Identifier]) -> None:
+        """Map the row's identifiers to ``owner``; one mapped to someone else rejects the row."""
+        new = []
+        for identifier in identifiers:
+            holder = chunk.owners.get(identifier)
+            if holder is None:
+                new.append(identifier)
+            elif holder != owner:
+                raise registry.identifier_taken()
+        for identifier in new:
+            chunk.owners[identifier] = owner
+            chunk.writes.identifiers.append((owner, identifier, chunk.now))
+
+    def _issue(self, chunk: _Chunk, person_id: str, si: str, demographics: Demographics) -> None:
+        canonical = canonical_string(
+            si_number=si,
+            full_name=demographics.full_name,
+            birth_year=demographics.birth_date.year,
+            sex=demographics.sex,
+            birthplace=registry.birthplace_key(self._places, demographics.birthplace),
+        )
+        chunk.writes.health_ids.append(
+            IssuedHealthId(
+                id=uuid.uuid4().hex,
+                person_id=person_id,
+                si_number=si,
+                canonical=canonical,
+                key_version=chunk.key_version,
+                status=HealthIdStatus.ACTIVE,
+                issued_at=chunk.now,
+            )
+        )
+        chunk.ids_by_si[si] = (person_id, HealthIdStatus.ACTIVE)
+        known = self.index.known.get(person_id)
+        if known is not None:
+            known.has_id = known.has_si = True
+
+    def _by_cccd(self, chunk: _Chunk, row: ExtractRow) -> tuple[str, str]:
+        """As ``registry.register_by_cccd``: found again by CCCD, or recorded without an ID."""
+        if row.cccd is None:  # parse_row refuses such a row; never here
+            raise RowByRowError("a row without a source key")
+        identifier = Identifier(IdentifierSystem.CCCD, row.cccd)
+        owner = chunk.owners.get(identifier)
+        if owner is not None:
+            return "linked", owner
+        demographics = Demographics(
+            row.full_name, row.birth_date, row.sex, row.birthplace, row.address
+        )
+        person = Person(uuid.uuid4().hex, demographics, chunk.now, chunk.now, [identifier])
+        record = matching.record_of(
+            key=person.id,
+            demographics=demographics,
+            identifiers=[identifier],
+            places=self._places,
+        )
+        self._add_person(chunk, person, record, has_si=False)
+        return "new", person.id
+
+    def _add_person(self, chunk: _Chunk, person: Person, record: MatchRecord, has_si: bool) -> None:
+        chunk.writes.persons[person.id] = person
+        for identifier in person.identifiers:
+            chunk.owners[identifier] = person.id
+            chunk.writes.identifiers.append((person.id, identifier, chunk.now))
+        self._index(chunk, person.id, Known(record, has_si, has_id=False))
+
+    def _index(self, chunk: _Chunk, person_id: str, known: Known) -> None:
+        """As ``matching.index_person``: the person's keys replaced, in the store and here."""
+        keys = blocking_keys(known.record)
+        chunk.writes.blocking_keys[person_id] = keys
+        self.index.put(person_id, known, keys)
+
+
+def _identifiers(row: ExtractRow) -> list[Identifier]:
+    """The row's identifiers as registration maps them (values already canonical)."""
+    found = []
+    if row.si_number:
+        found.append(Identifier(IdentifierSystem.SI, row.si_number))
+    if row.cccd:
+        found.append(Identifier(IdentifierSystem.CCCD, row.cccd))
+    if row.bhyt_card:
+        found.append(Identifier(IdentifierSystem.BHYT, row.bhyt_card))
+    return found
+
+
+def _review(a: str, b: str, scored: Scored, now: datetime) -> ReviewPair:
+    """As ``matching.queue_review`` for a new person (no earlier verdict can exist)."""
+    return ReviewPair(
+        id=uuid.uuid4().hex,
+        person_a=a,
+        person_b=b,
+        probability=scored.probability,
+        weights={name: (scored.levels[name], round(w, 3)) for name, w in scored.weights.items()},
+        created_at=now,
+        status=ReviewStatus.PENDING,
+    )

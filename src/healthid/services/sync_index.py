@@ -1,0 +1,88 @@
+"""The run's in-memory blocking index: candidates for a chunk without a query per row.
+
+It mirrors the registry's ``blocking_keys`` table for the keys a run has asked
+about: a key is read from the database once, then kept up to date by the run's
+own writes. Each person in it is held as the matcher sees them (a
+``MatchRecord`` and two flags), never as a full ``Person``: a million-row run
+must fit in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from healthid.matching.normalise import MatchRecord
+
+# As many candidates as the real-time path scores (PersonRepository.candidates).
+CANDIDATE_LIMIT = 200
+# The narrowest keys first, so the limit drops the least likely candidates.
+_KEY_ORDER = {"c": 0, "dF": 1, "fgp": 2, "gy": 3}
+
+
+@dataclass(slots=True)
+class Known:
+    """What matching needs of a person: their record, and whether they hold an SI number / ID."""
+
+    record: MatchRecord
+    has_si: bool
+    has_id: bool
+    keys: list[str] = field(default_factory=list)  # loaded keys that list this person
+
+
+def _priority(key: str) -> tuple[int, str]:
+    return _KEY_ORDER.get(key.split("|", 1)[0], len(_KEY_ORDER)), key
+
+
+class RunIndex:
+    def __init__(self) -> None:
+        self.members: dict[str, list[str]] = {}  # blocking key -> person ids
+        self.known: dict[str, Known] = {}
+
+    def missing(self, keys: Iterable[str]) -> set[str]:
+        """The keys not read from the database yet."""
+        return {k for k in keys if k not in self.members}
+
+    def load(self, found: dict[str, list[str]]) -> None:
+        """Keys as the database holds them; their persons must be made known next."""
+        for key, persons in found.items():
+            self.members[key] = list(persons)
+
+    def link_loaded(self, keys: Iterable[str]) -> None:
+        """Note, on each known person, which of these freshly loaded keys list them."""
+        for key in keys:
+            for person_id in self.members[key]:
+                listed = self.known[person_id].keys
+                if key not in listed:
+                    listed.append(key)
+
+    def put(self, person_id: str, known: Known, keys: set[str]) -> None:
+        """Record (or re-record) a person under ``keys``, as ``set_blocking_keys`` stores them."""
+        old = self.known.get(person_id)
+        if old is not None:
+            for key in old.keys:
+                members = self.members.get(key)
+                if members is not None and person_id in members:
+                    members.remove(person_id)
+        known.keys = []
+        for key in sorted(keys):
+            members = self.members.get(key)
+            if members is not None:  # keys never loaded are read from the database when asked
+                members.append(person_id)
+                known.keys.append(key)
+        self.known[person_id] = known
+
+    def candidates(self, keys: set[str]) -> list[str]:
+        """Persons sharing a key, narrowest keys first, at most ``CANDIDATE_LIMIT``."""
+        seen: dict[str, None] = {}
+        for key in sorted(keys, key=_priority):
+            for person_id in self.members.get(key, ()):
+                seen.setdefault(person_id)
+                if len(seen) >= CANDIDATE_LIMIT:
+                    return list(seen)
+        return list(seen)
+
+    def clear(self) -> None:
+        """Forget everything: after a chunk failed, the database is the only truth."""
+        self.members.clear()
+        self.known.clear()

@@ -1,0 +1,180 @@
+"""The sync in chunks decides as registration does: duplicates in a chunk, across chunks,
+against persons registered through the API, and row by row when the database refuses a chunk."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from healthid import bootstrap
+from healthid.adapters.sync_bulk import SqlSyncBulkRepository
+from healthid.config import Settings
+from healthid.domain.bhxh_row import parse_row
+from healthid.domain.identifiers import Identifier
+from healthid.services import registry as services
+from healthid.services import sync
+from healthid.synth.bhxh import write
+
+THUY = {
+    "MA_HO_GD": "010000000000001",
+    "MA_SO_BHXH": "0123456789",
+    "SO_CCCD": "001190012345",
+    "HO_TEN": "Nguyễn Thị Thuỷ",
+    "NGAY_SINH": "19900312",
+    "GIOI_TINH": "2",
+    "MA_THE_BHYT": "GD4010123456789",
+    "NOI_SINH": "Hà Nội",
+    "MATINH_CU_TRU": "01",
+    "MAXA_CU_TRU": "00004",
+    "DIA_CHI": "Số 1 Lê Lợi",
+    "QUAN_HE_CHU_HO": "Chủ hộ",
+    "NGAY_CAP_NHAT": "2025-01-02T08:00:00+07:00",
+}
+# The same woman under a second SI number, written without marks and without her CCCD.
+THUY_AGAIN = {
+    **THUY,
+    "MA_HO_GD": "790000000000002",
+    "MA_SO_BHXH": "7912345678",
+    "SO_CCCD": "",
+    "MA_THE_BHYT": "",
+    "HO_TEN": "NGUYEN THI THUY",
+}
+BINH = {
+    **THUY,
+    "MA_SO_BHXH": "0123400001",
+    "SO_CCCD": "",
+    "MA_THE_BHYT": "",
+    "HO_TEN": "Trần Văn Bình",
+    "NGAY_SINH": "19751120",
+    "GIOI_TINH": "1",
+}
+
+
+def run(
+    registry: bootstrap.Registry, rows: list[dict[str, str]], chunk_rows: int = 2000
+) -> sync.SyncResult:
+    return sync.sync_rows(
+        uow_factory=registry.uow,
+        keys=registry.keys,
+        places=registry.places,
+        clock=registry.clock,
+        file_name="bhxh.csv",
+        checksum="0" * 64,
+        rows=list(enumerate(rows, start=2)),
+        chunk_rows=chunk_rows,
+    )
+
+
+def person_of(registry: bootstrap.Registry, si: str) -> str:
+    view = services.lookup(uow_factory=registry.uow, system="si", value=si)
+    return view.person.id
+
+
+@pytest.mark.parametrize("chunk_rows", [2000, 1], ids=["one chunk", "a chunk per row"])
+def test_a_duplicate_is_linked_within_a_chunk_and_across_chunks(
+    registry: bootstrap.Registry, chunk_rows: int
+) -> None:
+    result = run(registry, [THUY, BINH, THUY_AGAIN], chunk_rows)
+    assert result.run.counts["new"] == 2
+    assert result.run.counts["linked"] == 1
+    assert person_of(registry, "7912345678") == person_of(registry, "0123456789")
+    assert person_of(registry, "0123400001") != person_of(registry, "0123456789")
+
+
+def test_a_row_links_to_a_person_registered_through_the_api(
+    registry: bootstrap.Registry,
+) -> None:
+    first = services.establish_health_id(
+        uow_factory=registry.uow,
+        keys=registry.keys,
+        places=registry.places,
+        clock=registry.clock,
+        si_number="0123456789",
+        full_name="Nguyễn Thị Thuỷ",
+        birth_date="1990-03-12",
+        sex="female",
+        birthplace="Hà Nội",
+        cccd="001190012345",
+    )
+    result = run(registry, [BINH, THUY_AGAIN])
+    assert (result.run.counts["new"], result.run.counts["linked"]) == (1, 1)
+    assert person_of(registry, "7912345678") == first.person_id
+
+
+def test_a_chunk_the_database_refuses_is_applied_row_by_row(
+    registry: bootstrap.Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services.establish_health_id(
+        uow_factory=registry.uow,
+        keys=registry.keys,
+        places=registry.places,
+        clock=registry.clock,
+        si_number="0123456789",
+        full_name="Nguyễn Thị Thuỷ",
+        birth_date="1990-03-12",
+        sex="female",
+        cccd="001190012345",
+    )
+
+    # As if the API registered her CCCD after the chunk read who holds what: the
+    # chunk's insert of that CCCD then clashes with the unique index.
+    def blind(self: SqlSyncBulkRepository, identifiers: object) -> dict[Identifier, str]:
+        return {}
+
+    monkeypatch.setattr(SqlSyncBulkRepository, "owners", blind)
+    result = run(registry, [BINH, {**THUY, "MA_SO_BHXH": "0123456780", "MA_THE_BHYT": ""}])
+    assert result.run.counts["new"] == 1  # Bình, row by row
+    assert result.run.counts["linked"] == 1  # her second SI number, found by her CCCD
+    assert person_of(registry, "0123456780") == person_of(registry, "0123456789")
+
+
+def _groups(registry: bootstrap.Registry, rows: list[dict[str, str]]) -> set[frozenset[str]]:
+    persons: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        key = parse_row(row).source_key
+        with registry.uow() as uow:
+            state = uow.sync.source(key)
+        assert state is not None
+        persons[state.person_id].add(key)
+    return {frozenset(keys) for keys in persons.values()}
+
+
+def _count(registry: bootstrap.Registry, table: str) -> int:
+    with registry.engine.connect() as conn:
+        return int(conn.scalar(sa.text(f"SELECT count(*) FROM {table}")) or 0)  # noqa: S608
+
+
+def test_chunks_decide_as_the_row_by_row_path_does(tmp_path: Path) -> None:
+    write(tmp_path / "x", persons=150, dup_rate=0.2, seed=8)
+    text = (tmp_path / "x" / "bhxh.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+
+    def registry_at(name: str) -> bootstrap.Registry:
+        return bootstrap.init_registry(
+            Settings(database_url=f"sqlite:///{tmp_path / name}", keys=tmp_path / "keys.json")
+        )[0]
+
+    chunked, by_row = registry_at("chunked.db"), registry_at("by_row.db")
+    counts = run(chunked, rows, chunk_rows=37).run.counts
+    expected = dict.fromkeys(counts, 0)
+    for row in rows:
+        outcome = sync._apply(
+            parse_row(row),
+            uow_factory=by_row.uow,
+            keys=by_row.keys,
+            places=by_row.places,
+            clock=by_row.clock,
+        )
+        expected[outcome] += 1
+    assert counts == expected
+    assert counts["linked"] + counts["queued"] > 0  # the file has duplicates to find
+    assert _groups(chunked, rows) == _groups(by_row, rows)
+    for table in ("health_ids", "identifiers", "blocking_keys", "review_pairs"):
+        assert _count(chunked, table) == _count(by_row, table), table
+    chunked.close()
+    by_row.close()
