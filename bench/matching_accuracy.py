@@ -24,7 +24,7 @@ from pathlib import Path
 
 from healthid.matching.blocking import blocking_keys
 from healthid.matching.estimate import candidate_pairs
-from healthid.matching.model import Decision, Model
+from healthid.matching.model import Decision, Model, settle_ambiguous
 from healthid.synth.bhxh import write
 from healthid.synth.records import load
 
@@ -46,14 +46,12 @@ def ours(folder: Path) -> tuple[set[Pair], set[Pair], set[Pair], float]:
     started = time.perf_counter()
     model = Model.load()
     keys = {r.key: blocking_keys(r) for r in records}
-    auto, flagged = set(), set()
-    for i, j in candidate_pairs(records, keys):
-        scored = model.score(records[i], records[j], len(records))
-        pair = frozenset((records[i].key, records[j].key))
-        if scored.decision == Decision.MATCH:
-            auto.add(pair)
-        if scored.decision != Decision.NEW:
-            flagged.add(pair)
+    every = (
+        model.score(records[i], records[j], len(records)) for i, j in candidate_pairs(records, keys)
+    )
+    scored = settle_ambiguous(s for s in every if s.decision != Decision.NEW)
+    auto = {frozenset((s.a, s.b)) for s in scored if s.decision == Decision.MATCH}
+    flagged = {frozenset((s.a, s.b)) for s in scored if s.decision != Decision.NEW}
     elapsed = time.perf_counter() - started
     people: dict[str, list[str]] = defaultdict(list)
     for record in records:

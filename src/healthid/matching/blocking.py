@@ -13,20 +13,27 @@ def blocking_keys(record: MatchRecord) -> set[str]:
     """Keys that a true duplicate is very likely to share with ``record``.
 
     Each is narrow enough that even Nguyễn Văn Hùng, born 1980, is a block of
-    hundreds at national scale, not millions.
+    hundreds at national scale, not millions: no key holds the given name and
+    the birth year alone (HÙNG is one person in eight in the synthetic
+    population; such a key made 462 million pairs at a million persons).
     """
-    year = str(record.birth_date.year)
+    year = record.birth_date.year
     given = record.given_folded
-    keys = {
-        # given name and birth year: survives spelling, missing middle names, moves
-        f"gy|{given}|{year}",
-        # surname group, given name and birth province: survives a wrong birth year
-        f"fgp|{record.surname_group}|{given}|{record.birth_province or '-'}",
-    }
+    group = record.surname_group
+    # given name, birth year and surname group: survives spelling, missing middle
+    # names, moves
+    keys = {f"gys|{given}|{year}|{group}"}
+    # surname group, given name, birth province and decade: survives a wrong birth
+    # year (off by one across a decade too: 1979 and 1980 share a key)
+    province = record.birth_province or "-"
+    for decade in {(year - 1) // 10, year // 10, (year + 1) // 10}:
+        keys.add(f"fgpd|{group}|{given}|{province}|{decade}")
     for date in date_variants(record.birth_date):
         # the full date (or its day/month swap) with the surname group: survives a
         # changed given name spelling the folding does not catch
-        keys.add(f"dF|{date}|{record.surname_group}")
+        keys.add(f"dF|{date}|{group}")
+        # ... and with the given name: survives a mistyped family name
+        keys.add(f"dG|{date}|{given}")
     if record.cccd:
         keys.add(f"c|{record.cccd}")
     return keys

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 from importlib import resources
@@ -190,3 +191,30 @@ def hard_rule(a: MatchRecord, b: MatchRecord, levels: dict[str, str]) -> str | N
     ):
         return "twins"
     return None
+
+
+# A record that scores as a sure match with two people cannot be both of them.
+AMBIGUOUS = "ambiguous"
+
+
+def settle_ambiguous(pairs: Iterable[Scored]) -> list[Scored]:
+    """``pairs`` with every automatic match of an ambiguous record turned into a review.
+
+    When one record matches two others above the threshold (two Nguyễn Văn Hùng
+    born the same year in one ward, and a record without a middle name or full
+    date), picking the likelier would be a guess: a person decides.
+    """
+    pairs = list(pairs)
+    matches = Counter(key for p in pairs if p.decision == Decision.MATCH for key in (p.a, p.b))
+    return [
+        replace(p, decision=Decision.REVIEW, blocked_by=AMBIGUOUS)
+        if p.decision == Decision.MATCH and (matches[p.a] > 1 or matches[p.b] > 1)
+        else p
+        for p in pairs
+    ]
+
+
+def best_of(scored: Iterable[Scored]) -> Scored | None:
+    """The likeliest pair that is not NEW, after ``settle_ambiguous``; None if none is."""
+    found = settle_ambiguous(s for s in scored if s.decision != Decision.NEW)
+    return max(found, key=lambda s: s.probability, default=None)

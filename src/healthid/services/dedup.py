@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from healthid.domain.errors import ConflictError
-from healthid.matching.model import Decision, Scored
+from healthid.matching.model import AMBIGUOUS, Decision, Scored, settle_ambiguous
 from healthid.services import matching, review
 from healthid.services.ports import AdminUnits, Clock, PairFinder, UnitOfWork, UnitOfWorkFactory
 
@@ -43,6 +43,10 @@ def deduplicate(
             report.blocked[scored.blocked_by] = report.blocked.get(scored.blocked_by, 0) + 1
         if scored.decision != Decision.NEW:
             to_write.append(scored)
+    to_write = settle_ambiguous(to_write)
+    ambiguous = sum(1 for s in to_write if s.blocked_by == AMBIGUOUS)
+    if ambiguous:
+        report.blocked[AMBIGUOUS] = ambiguous
     absorbed: set[str] = set()  # merged away by this run: their later pairs go to a person
     # A commit per batch, not per pair: at a million persons tens of thousands of pairs
     # are written, and a commit waits for the disk. A run stopped midway loses at most

@@ -16,7 +16,7 @@ from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.person import Demographics, Person
 from healthid.domain.review import ReviewPair, ReviewStatus
 from healthid.matching.blocking import blocking_keys
-from healthid.matching.model import Decision, Model, Scored
+from healthid.matching.model import Model, Scored, best_of
 from healthid.matching.normalise import MatchRecord, match_record
 from healthid.services.ports import (
     AdminUnits,
@@ -120,6 +120,22 @@ def index_person(uow: UnitOfWork, places: AdminUnits, person: Person) -> None:
     uow.persons.set_blocking_keys(person.id, blocking_keys(person_record(person, places)))
 
 
+def reindex(*, uow_factory: UnitOfWorkFactory, places: AdminUnits, batch: int = 2000) -> int:
+    """Recompute every person's blocking keys; the number of persons indexed.
+
+    Needed once after an upgrade that changes what the keys are made of: persons
+    stored under the old keys would not be found by new registrations. Persons
+    merged into another keep none.
+    """
+    records = registry_records(uow_factory, places)
+    for start in range(0, len(records), batch):
+        with uow_factory() as uow:
+            for record in records[start : start + batch]:
+                uow.persons.set_blocking_keys(record.key, blocking_keys(record))
+            uow.commit()
+    return len(records)
+
+
 def score(a: MatchRecord, b: MatchRecord) -> Scored:
     return model().score(a, b)
 
@@ -130,15 +146,17 @@ def may_review(a: MatchRecord, b: MatchRecord) -> bool:
 
 
 def best_candidate(uow: UnitOfWork, places: AdminUnits, record: MatchRecord) -> Candidate | None:
-    """The most likely existing person for ``record``, if any scores above 'new'."""
-    best: Candidate | None = None
+    """The most likely existing person for ``record``, if any scores above 'new'.
+
+    Its decision is 'review', never 'match', when ``record`` matches two people.
+    """
+    persons = {}
+    scored = []
     for person in uow.persons.candidates(blocking_keys(record)):
-        scored = model().score(person_record(person, places), record)
-        if scored.decision != Decision.NEW and (
-            best is None or scored.probability > best.scored.probability
-        ):
-            best = Candidate(person, scored)
-    return best
+        persons[person.id] = person
+        scored.append(model().score(person_record(person, places), record))
+    best = best_of(scored)
+    return None if best is None else Candidate(persons[best.a], best)
 
 
 def queue_review(

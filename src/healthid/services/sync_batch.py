@@ -33,7 +33,7 @@ from healthid.domain.person import Demographics, Person, parse_demographics
 from healthid.domain.review import ReviewPair, ReviewStatus
 from healthid.domain.sync import SourceState
 from healthid.matching.blocking import blocking_keys
-from healthid.matching.model import Decision, Scored
+from healthid.matching.model import Decision, Scored, best_of
 from healthid.matching.normalise import MatchRecord
 from healthid.services import matching, registry
 from healthid.services.ports import (
@@ -288,16 +288,13 @@ class BatchSync:
             if matching.score(known.record, p.record).decision != Decision.MATCH:
                 raise registry.held_by_another_si(identifier)
             return self._link_to(chunk, owner, p), owner
-        best: tuple[str, Scored] | None = None
+        scored = []
         for pid in self.index.candidates(blocking_keys(p.record)):
             stored = self.index.known[pid].record
-            if not matching.may_review(stored, p.record):
-                continue  # scored, it would be NEW: never a candidate
-            scored = matching.score(stored, p.record)
-            if scored.decision != Decision.NEW and (
-                best is None or scored.probability > best[1].probability
-            ):
-                best = (pid, scored)
+            if matching.may_review(stored, p.record):  # else scored NEW: never a candidate
+                scored.append(matching.score(stored, p.record))
+        found = best_of(scored)
+        best = None if found is None else (found.a, found)
         if best is not None and best[1].decision == Decision.MATCH:
             return self._link_to(chunk, best[0], p), best[0]
         person = Person(uuid.uuid4().hex, p.demographics, chunk.now, chunk.now, identifiers)

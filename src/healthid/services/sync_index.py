@@ -17,7 +17,7 @@ from healthid.matching.normalise import MatchRecord
 # As many candidates as the real-time path scores (PersonRepository.candidates).
 CANDIDATE_LIMIT = 200
 # The narrowest keys first, so the limit drops the least likely candidates.
-_KEY_ORDER = {"c": 0, "dF": 1, "fgp": 2, "gy": 3}
+_KEY_ORDER = {"c": 0, "dG": 1, "dF": 2, "fgpd": 3, "gys": 4}
 
 
 @dataclass(slots=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from healthid import bootstrap
+from healthid.domain.person import parse_demographics
 from healthid.domain.review import ReviewStatus
 from healthid.matching.model import Decision
+from healthid.services import matching
 from healthid.services import registry as services
 
 THUY = {
@@ -85,3 +87,44 @@ def test_a_different_person_is_new(registry: bootstrap.Registry) -> None:
         registry, si_number="7900000002", full_name="Lê Văn Nam", birth_date="1975", sex="male"
     )
     assert other.decision == Decision.NEW
+
+
+def test_reindex_makes_persons_stored_under_other_keys_findable(
+    registry: bootstrap.Registry,
+) -> None:
+    first = establish(registry, **THUY)
+    with registry.uow() as uow:
+        uow.persons.set_blocking_keys(first.person_id, {"an|old|key"})
+        uow.commit()
+    twin_record = {**THUY, "si_number": "0123456780", "full_name": "NGUYEN THI THUY", "cccd": None}
+    with registry.uow() as uow:
+        record = matching.record_of(
+            key="new",
+            demographics=parse_demographics(
+                full_name=twin_record["full_name"],
+                birth_date=THUY["birth_date"],
+                sex=THUY["sex"],
+                birthplace=THUY["birthplace"],
+            ),
+            identifiers=[],
+            places=registry.places,
+        )
+        assert matching.best_candidate(uow, registry.places, record) is None
+    assert matching.reindex(uow_factory=registry.uow, places=registry.places) == 1
+    with registry.uow() as uow:
+        found = matching.best_candidate(uow, registry.places, record)
+    assert found is not None
+    assert found.person.id == first.person_id
+
+
+def test_a_record_matching_two_persons_goes_to_review_not_to_either(
+    registry: bootstrap.Registry,
+) -> None:
+    # Two people the registry holds apart (different CCCDs), and a record that
+    # matches both equally well: no automatic choice.
+    one = establish(registry, **THUY)
+    two = establish(registry, **{**THUY, "si_number": "0123456780", "cccd": "001190054321"})
+    assert one.person_id != two.person_id
+    third = establish(registry, **{**THUY, "si_number": "0123456781", "cccd": None})
+    assert third.decision == Decision.REVIEW
+    assert third.person_id not in {one.person_id, two.person_id}

@@ -7,7 +7,7 @@ import pytest
 from healthid.domain.birth_date import BirthDate
 from healthid.matching.blocking import blocking_keys
 from healthid.matching.comparisons import compare_birth_date, comparison_vector
-from healthid.matching.model import Decision, Model
+from healthid.matching.model import AMBIGUOUS, Decision, Model, Scored, best_of, settle_ambiguous
 from healthid.matching.normalise import date_variants, match_record, split_name
 
 MODEL = Model.load()
@@ -123,3 +123,51 @@ def test_hard_rules_forbid_an_automatic_match_whatever_the_score(
     scored = MODEL.score(a, b)  # type: ignore[arg-type]
     assert scored.blocked_by == rule
     assert scored.decision != Decision.MATCH
+
+
+def test_keys_survive_a_mistyped_family_name_and_a_year_off_across_a_decade() -> None:
+    original = person()
+    other_family = person("b", name="Nguyên Thị Thuỷ", cccd=None)
+    assert blocking_keys(original) & blocking_keys(other_family)  # type: ignore[arg-type]
+    born_1979 = person(born=BirthDate(1979, 5, 1), cccd=None)
+    born_1980 = person("b", born=BirthDate(1980, 1, 5), cccd=None)
+    assert blocking_keys(born_1979) & blocking_keys(born_1980)  # type: ignore[arg-type]
+    # No key holds the given name and the birth year alone: such a block is one
+    # person in eight of a birth year.
+    stranger = person(
+        "c", name="Trần Văn Thuỷ", born=BirthDate(1990, 7, 30), cccd=None, birth_province="79"
+    )
+    assert not blocking_keys(original) & blocking_keys(stranger)  # type: ignore[arg-type]
+
+
+def _scored(a: str, b: str, decision: Decision, probability: float = 0.999) -> Scored:
+    return Scored(a, b, probability, {}, {}, decision)
+
+
+def test_a_record_matching_two_others_is_matched_with_neither() -> None:
+    pairs = [
+        _scored("x", "p1", Decision.MATCH, 0.9999),
+        _scored("x", "p2", Decision.MATCH, 0.999),
+        _scored("y", "p3", Decision.MATCH),
+        _scored("y", "p4", Decision.REVIEW, 0.7),
+    ]
+    settled = settle_ambiguous(pairs)
+    assert [s.decision for s in settled] == [
+        Decision.REVIEW,
+        Decision.REVIEW,
+        Decision.MATCH,  # y has one sure match and one doubtful: not ambiguous
+        Decision.REVIEW,
+    ]
+    assert [s.blocked_by for s in settled] == [AMBIGUOUS, AMBIGUOUS, None, None]
+
+
+def test_the_best_candidate_is_the_likeliest_and_never_an_ambiguous_match() -> None:
+    assert best_of([_scored("p1", "x", Decision.NEW, 0.1)]) is None
+    one = best_of([_scored("p1", "x", Decision.REVIEW, 0.6), _scored("p2", "x", Decision.MATCH)])
+    assert one is not None
+    assert (one.a, one.decision) == ("p2", Decision.MATCH)
+    two = best_of(
+        [_scored("p1", "x", Decision.MATCH, 0.998), _scored("p2", "x", Decision.MATCH, 0.9999)]
+    )
+    assert two is not None
+    assert (two.a, two.decision, two.blocked_by) == ("p2", Decision.REVIEW, AMBIGUOUS)

@@ -42,6 +42,7 @@ app.add_typer(exports_cli.export_app, name="export")
 app.command()(review_cli.unmerge)
 app.command()(review_cli.dedup)
 app.command()(review_cli.train)
+app.command()(review_cli.reindex)
 app.command()(server.serve)
 app.command()(server.demo)
 

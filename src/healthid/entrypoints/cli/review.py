@@ -128,6 +128,13 @@ def dedup(
         out.print(f"  held back by {rule}: {count:,}")
 
 
+def reindex() -> None:
+    """Recompute every person's blocking keys (once, after an upgrade that changes them)."""
+    with operator_errors(), bootstrap.build() as registry:
+        count = matching.reindex(uow_factory=registry.uow, places=registry.places)
+    out.print(f"Blocking keys recomputed for {count:,} persons")
+
+
 def train(
     out_file: Annotated[Path, typer.Option("--out", help="Where to write the trained model")],
 ) -> None:
