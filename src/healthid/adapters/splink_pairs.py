@@ -73,12 +73,17 @@ _LEVELS_SQL: dict[str, list[tuple[str, str]]] = {
         ("else", "ELSE"),
     ],
 }
-# The blocking keys of matching/blocking.py, as equi-joins.
+# The blocking keys of matching/blocking.py, as equi-joins. Two birth years at most
+# one apart share their decade or their decade counted from year 5 (a pair cannot
+# straddle both boundaries), which the real-time keys get from neighbouring decades.
 BLOCKING_RULES = [
-    ("given_folded", "year"),
-    ("surname_group", "given_folded", "birth_province"),
+    ("given_folded", "year", "surname_group"),
+    ("surname_group", "given_folded", "birth_province", "decade"),
+    ("surname_group", "given_folded", "birth_province", "decade5"),
     ("dob_full", "surname_group"),
     ("dob_swapped", "surname_group"),
+    ("dob_full", "given_folded"),
+    ("dob_swapped", "given_folded"),
     ("cccd",),
 ]
 
@@ -102,6 +107,8 @@ def _row(record: MatchRecord) -> dict[str, Any]:
         "dob_full": full,
         "dob_swapped": swapped,
         "year": date.year,
+        "decade": date.year // 10,
+        "decade5": (date.year + 5) // 10,
         "month": date.month or 0,
         "day": date.day or 0,
         "cccd": record.cccd,
@@ -126,7 +133,7 @@ _STRING = (
     "birth_province",
     "ward",
 )
-_INTEGER = ("year", "month", "day")
+_INTEGER = ("year", "decade", "decade5", "month", "day")
 
 
 def records_table(records: list[MatchRecord]) -> Any:
