@@ -9,6 +9,9 @@ keys exactly as registration does — then times `establish_health_id` for new
 records: half are second records of seeded people (as the format note
 describes them), half are new people. In the same run it times the floor
 every registration pays anyway: one indexed lookup of the SI number.
+
+`--reuse-sync-bench` skips the seeding and measures in the registry
+`bench/sync_load.py` left behind (its snapshot is the population).
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ WORK = HERE / ".work" / "realtime"
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 URL = "postgresql+psycopg://postgres@127.0.0.1:5432/healthid_rt"
 KEYS = WORK / "keys.json"
+SYNC_BENCH_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/healthid_sync_bench"
+SYNC_BENCH = HERE / ".work" / "sync_load"
 
 
 def ensure_database() -> None:
@@ -82,16 +87,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--registrations", type=int, default=500)
+    parser.add_argument(
+        "--reuse-sync-bench",
+        action="store_true",
+        help="measure in the registry bench/sync_load.py loaded (no seeding)",
+    )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    ensure_database()
-    registry, _ = bootstrap.init_registry(Settings(database_url=URL, keys=KEYS))
-    extract = WORK / f"population-{args.persons}" / "bhxh.csv"
-    if not extract.exists():
-        write(extract.parent, persons=args.persons, dup_rate=0.0, seed=21)
-    population = rows_of(extract)
-    print(f"Registry on PostgreSQL: ensuring {len(population):,} persons")
-    seed(registry, extract)
+    if args.reuse_sync_bench:
+        registry, _ = bootstrap.init_registry(
+            Settings(database_url=SYNC_BENCH_URL, keys=SYNC_BENCH / "keys.json")
+        )
+        population = rows_of(SYNC_BENCH / "snapshot" / "bhxh.csv")
+    else:
+        ensure_database()
+        registry, _ = bootstrap.init_registry(Settings(database_url=URL, keys=KEYS))
+        extract = WORK / f"population-{args.persons}" / "bhxh.csv"
+        if not extract.exists():
+            write(extract.parent, persons=args.persons, dup_rate=0.0, seed=21)
+        population = rows_of(extract)
+        print(f"Registry on PostgreSQL: ensuring {len(population):,} persons")
+        seed(registry, extract)
+    with registry.engine.connect() as conn:
+        persons = int(conn.scalar(sa.text("SELECT count(*) FROM persons")) or 0)
     with tempfile.TemporaryDirectory() as tmp:
         write(Path(tmp), persons=args.registrations, dup_rate=0.0, seed=22)
         newcomers = rows_of(Path(tmp) / "bhxh.csv")[: args.registrations // 2]
@@ -124,7 +142,7 @@ def main() -> None:
         decisions[result.decision] = decisions.get(result.decision, 0) + 1
     registry.close()
     print(
-        f"\n{len(population):,} persons on PostgreSQL; {len(timings)} registrations "
+        f"\n{persons:,} persons on PostgreSQL; {len(timings)} registrations "
         f"({len(returning)} returning people, {len(newcomers)} new)"
     )
     print(
