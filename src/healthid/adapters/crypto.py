@@ -63,8 +63,11 @@ class BlindIndex:
     """Keyed, truncated HMAC of a value: exact lookups without storing the value."""
 
     def __init__(self, key: bytes) -> None:
-        self._key = key
+        # Keyed once, copied per value: a sync computes millions of these, and
+        # setting the key up each time costs more than hashing the value.
+        self._keyed = hmac.new(key, digestmod=hashlib.sha256)
 
     def __call__(self, purpose: str, value: str) -> str:
-        mac = hmac.new(self._key, f"{purpose}\x1f{value}".encode(), hashlib.sha256)
+        mac = self._keyed.copy()
+        mac.update(f"{purpose}\x1f{value}".encode())
         return mac.digest()[:INDEX_BYTES].hex()

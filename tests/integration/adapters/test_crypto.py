@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import pytest
 
 from healthid.adapters.crypto import BlindIndex, DecryptionError, FieldCipher
@@ -44,3 +47,15 @@ def test_blind_index_is_keyed_truncated_and_purpose_separated() -> None:
     assert value == index("identifier/cccd/", "001090012345")
     assert value != index("identifier/si/", "001090012345")
     assert value != BlindIndex(b"j" * 32)("identifier/cccd/", "001090012345")
+
+
+def test_the_blind_index_is_the_truncated_hmac_of_purpose_and_value_every_time() -> None:
+    # Stored indexes must stay findable: the value is fixed by this formula, and
+    # each call starts from the key alone (no state carried from the previous value).
+    key = bytes(range(32))
+    index = BlindIndex(key)
+    first = index("block", "gys|HUNG|1980|NGUYEN")
+    assert index("block", "c|001190012345") != first
+    assert index("block", "gys|HUNG|1980|NGUYEN") == first
+    expected = hmac.new(key, b"block\x1fgys|HUNG|1980|NGUYEN", hashlib.sha256).digest()[:16]
+    assert first == expected.hex()
