@@ -132,6 +132,15 @@ class Model:
         best["given"] = max([best["given"], *rare])
         return best
 
+    @cached_property
+    def _best_total(self) -> float:
+        return sum(self._best.values())
+
+    @cached_property
+    def _review_need(self) -> dict[int | None, float]:
+        """Log-odds a pair must reach for review, less the prior, by population size."""
+        return {}
+
     def may_review(self, a: MatchRecord, b: MatchRecord, population: int | None = None) -> bool:
         """False only when ``score`` is sure to decide NEW: an exact, cheap test first.
 
@@ -139,9 +148,12 @@ class Model:
         levels of all the others could not lift the pair to the review
         threshold, the pair is a different person and the names need no look.
         """
-        threshold = self.review_threshold
-        need = math.log2(threshold / (1 - threshold)) - self.prior_log_odds(population)
-        total = sum(self._best.values())
+        need = self._review_need.get(population)
+        if need is None:  # once per population size: this runs for every candidate
+            threshold = self.review_threshold
+            need = math.log2(threshold / (1 - threshold)) - self.prior_log_odds(population)
+            self._review_need[population] = need
+        total = self._best_total
         for name, compare in _CHEAP:
             total += self._weights[name][compare(a, b)] - self._best[name]
             if total < need - _EPSILON:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from healthid.domain.birth_date import BirthDate
 from healthid.matching.blocking import blocking_keys
 from healthid.matching.comparisons import compare_birth_date, comparison_vector
+from healthid.matching.estimate import candidate_pairs
 from healthid.matching.model import AMBIGUOUS, Decision, Model, Scored, best_of, settle_ambiguous
 from healthid.matching.normalise import date_variants, match_record, split_name
+from healthid.synth.bhxh import write
+from healthid.synth.records import load
 
 MODEL = Model.load()
 
@@ -171,3 +178,73 @@ def test_the_best_candidate_is_the_likeliest_and_never_an_ambiguous_match() -> N
     )
     assert two is not None
     assert (two.a, two.decision, two.blocked_by) == ("p2", Decision.REVIEW, AMBIGUOUS)
+
+
+def _level_by_definition(a: BirthDate, b: BirthDate) -> str:
+    """The birth-date levels as the model defines them, through date_variants."""
+    if a == b:
+        return "exact" if a.day else "compatible"
+    if a.year == b.year:
+        if a.day and b.day and b.compact() in date_variants(a):
+            return "swap"
+        if a.month is None or b.month is None:
+            return "compatible"
+        if a.month == b.month and (a.day is None or b.day is None):
+            return "compatible"
+        return "year"
+    return "year_close" if abs(a.year - b.year) == 1 else "else"
+
+
+@st.composite
+def birth_dates(draw: st.DrawFn) -> BirthDate:
+    year = draw(st.integers(1988, 1991))
+    month = draw(st.none() | st.integers(1, 12))
+    day = None if month is None else draw(st.none() | st.integers(1, 28))
+    return BirthDate(year, month, day)
+
+
+@st.composite
+def related_birth_dates(draw: st.DrawFn) -> tuple[BirthDate, BirthDate]:
+    """Two dates, the second often derived from the first as duplicates' dates are."""
+    a = draw(birth_dates())
+    kind = draw(st.sampled_from(["any", "same", "swap", "year", "month", "year+1"]))
+    if kind == "same":
+        return a, a
+    if kind == "swap":
+        month, day = draw(st.integers(1, 12)), draw(st.integers(1, 12))
+        return BirthDate(a.year, month, day), BirthDate(a.year, day, month)
+    if kind == "year":
+        return a, BirthDate(a.year)
+    if kind == "month" and a.month:
+        return a, BirthDate(a.year, a.month)
+    if kind == "year+1":
+        return a, BirthDate(a.year + 1, a.month, a.day)
+    return a, draw(birth_dates())
+
+
+@given(related_birth_dates())
+def test_the_fast_birth_date_comparison_is_the_defined_one(
+    pair: tuple[BirthDate, BirthDate],
+) -> None:
+    a, b = pair
+    assert compare_birth_date(a, b) == _level_by_definition(a, b)
+    assert compare_birth_date(b, a) == _level_by_definition(b, a)
+
+
+def test_the_cheap_pre_test_never_turns_away_a_pair_the_score_would_keep(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, persons=1500, dup_rate=0.2, seed=3)
+    records, _ = load(tmp_path)
+    keys = {r.key: blocking_keys(r) for r in records}
+    pairs = list(candidate_pairs(records, keys))
+    assert len(pairs) > 500
+    kept = 0
+    for i, j in pairs:
+        a, b = records[i], records[j]
+        for population in (None, len(records), 1_000_000):
+            if not MODEL.may_review(a, b, population):
+                assert MODEL.score(a, b, population).decision == Decision.NEW
+            else:
+                kept += 1
+    assert kept > 0
