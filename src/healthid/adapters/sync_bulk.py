@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import String, Table, any_, bindparam, delete, insert, literal, select, update
+from sqlalchemy import String, Table, bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -63,10 +63,12 @@ class SqlSyncBulkRepository:
     def _one_of(self, column: InstrumentedAttribute[str], values: list[str]) -> ColumnElement[bool]:
         """``column IN values``; on PostgreSQL one array parameter, not thousands.
 
-        (psycopg parses a statement with 5,000 placeholders on every execution.)
+        (psycopg parses a statement with 5,000 placeholders on every execution.) The
+        array is unnested into a semi-join, never ``= ANY(array)``: on a plan that scans
+        the table that tests each row against the whole array, one value at a time.
         """
         if self._postgres:
-            return column == any_(literal(values, type_=ARRAY(String)))
+            return column.in_(select(func.unnest(literal(values, type_=ARRAY(String)))))
         return column.in_(values)
 
     # Reads ---------------------------------------------------------------
@@ -102,24 +104,24 @@ class SqlSyncBulkRepository:
         return found
 
     def owners(self, identifiers: Collection[Identifier]) -> dict[Identifier, str]:
-        by_index = {
-            (str(i.system), i.scope, self._sealer.identifier_index(i.system, i.scope, i.value)): i
-            for i in identifiers
-        }
+        # One query per (system, scope): the unique index leads with them, so each
+        # value is an index probe; on the value alone it would be a full scan.
+        wanted: dict[tuple[str, str], dict[str, Identifier]] = defaultdict(dict)
+        for i in identifiers:
+            index = self._sealer.identifier_index(i.system, i.scope, i.value)
+            wanted[(str(i.system), i.scope)][index] = i
         found: dict[Identifier, str] = {}
-        for batch in _batches({index for _, _, index in by_index}):
-            rows = self._session.execute(
-                select(
-                    IdentifierRow.system,
-                    IdentifierRow.scope,
-                    IdentifierRow.value_index,
-                    IdentifierRow.person_id,
-                ).where(self._one_of(IdentifierRow.value_index, batch))
-            )
-            for system, scope, index, person_id in rows:
-                wanted = by_index.get((system, scope, index))
-                if wanted is not None:
-                    found[wanted] = person_id
+        for (system, scope), by_index in wanted.items():
+            for batch in _batches(by_index):
+                rows = self._session.execute(
+                    select(IdentifierRow.value_index, IdentifierRow.person_id).where(
+                        IdentifierRow.system == system,
+                        IdentifierRow.scope == scope,
+                        self._one_of(IdentifierRow.value_index, batch),
+                    )
+                )
+                for index, person_id in rows:
+                    found[by_index[index]] = person_id
         return found
 
     def block_members(self, keys: Collection[str]) -> dict[str, list[str]]:
