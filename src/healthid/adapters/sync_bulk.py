@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import String, Table, bindparam, delete, func, insert, literal, select, update
+from sqlalchemy import String, Table, any_, bindparam, delete, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -63,12 +63,11 @@ class SqlSyncBulkRepository:
     def _one_of(self, column: InstrumentedAttribute[str], values: list[str]) -> ColumnElement[bool]:
         """``column IN values``; on PostgreSQL one array parameter, not thousands.
 
-        (psycopg parses a statement with 5,000 placeholders on every execution.) The
-        array is unnested into a semi-join, never ``= ANY(array)``: on a plan that scans
-        the table that tests each row against the whole array, one value at a time.
+        (psycopg parses a statement with 5,000 placeholders on every execution.) Every
+        column passed here leads an index, so each value is an index probe.
         """
         if self._postgres:
-            return column.in_(select(func.unnest(literal(values, type_=ARRAY(String)))))
+            return column == any_(literal(values, type_=ARRAY(String)))
         return column.in_(values)
 
     # Reads ---------------------------------------------------------------
@@ -104,8 +103,7 @@ class SqlSyncBulkRepository:
         return found
 
     def owners(self, identifiers: Collection[Identifier]) -> dict[Identifier, str]:
-        # One query per (system, scope): the unique index leads with them, so each
-        # value is an index probe; on the value alone it would be a full scan.
+        # By value first (the unique index leads with it), then system and scope.
         wanted: dict[tuple[str, str], dict[str, Identifier]] = defaultdict(dict)
         for i in identifiers:
             index = self._sealer.identifier_index(i.system, i.scope, i.value)

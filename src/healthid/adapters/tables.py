@@ -55,7 +55,7 @@ class IdentifierRow(Base):
 
     __tablename__ = "identifiers"
     __table_args__ = (
-        UniqueConstraint("system", "scope", "value_index", name="uq_identifiers_value"),
+        UniqueConstraint("value_index", "system", "scope", name="uq_identifiers_value"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
