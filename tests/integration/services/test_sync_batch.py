@@ -106,6 +106,22 @@ def test_a_row_links_to_a_person_registered_through_the_api(
     assert person_of(registry, "7912345678") == first.person_id
 
 
+@pytest.mark.parametrize("chunk_rows", [2000, 1], ids=["one chunk", "a chunk per row"])
+def test_a_row_matching_two_people_links_to_neither(
+    registry: bootstrap.Registry, chunk_rows: int
+) -> None:
+    # Two women the registry holds apart (different CCCDs) and a row, without
+    # CCCD, that is either of them as far as the data can tell.
+    other = {**THUY, "MA_SO_BHXH": "0123456780", "SO_CCCD": "001190054321", "MA_THE_BHYT": ""}
+    result = run(registry, [THUY, other, THUY_AGAIN], chunk_rows)
+    # Her namesake is queued against her (different CCCDs: never automatic), and
+    # the third row against the likelier of the two.
+    assert (result.run.counts["new"], result.run.counts["queued"]) == (1, 2)
+    assert result.run.counts["linked"] == 0
+    persons = {person_of(registry, si) for si in ("0123456789", "0123456780", "7912345678")}
+    assert len(persons) == 3
+
+
 def test_a_chunk_the_database_refuses_is_applied_row_by_row(
     registry: bootstrap.Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
