@@ -223,6 +223,7 @@ def main() -> None:
     parser.add_argument("--engine", choices=bootstrap.ENGINES, default="duckdb")
     parser.add_argument("--memory-limit", default="8GB", help="DuckDB's (the machine is shared)")
     parser.add_argument("--check-seeding", action="store_true", help="and stop")
+    parser.add_argument("--seed-only", action="store_true", help="seed the registry, and stop")
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     if args.check_seeding:
@@ -231,6 +232,8 @@ def main() -> None:
     seeded = WORK / f"dedup-{args.persons}-{args.dup_rate}.db"
     print(f"Registry on SQLite ({seeded.name}): ensuring {args.persons:,} persons")
     seed(seeded, args.persons, args.dup_rate)
+    if args.seed_only:
+        return
     # The floor first: at a size the pipeline cannot finish, it is still measured.
     seeded_registry = registry_at(seeded)
     records = matching.registry_records(seeded_registry.uow, seeded_registry.places)
