@@ -88,6 +88,9 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--registrations", type=int, default=500)
     parser.add_argument(
+        "--seed", type=int, default=22, help="of the new people (a rerun wants another)"
+    )
+    parser.add_argument(
         "--reuse-sync-bench",
         action="store_true",
         help="measure in the registry bench/sync_load.py loaded (no seeding)",
@@ -111,7 +114,7 @@ def main() -> None:
     with registry.engine.connect() as conn:
         persons = int(conn.scalar(sa.text("SELECT count(*) FROM persons")) or 0)
     with tempfile.TemporaryDirectory() as tmp:
-        write(Path(tmp), persons=args.registrations, dup_rate=0.0, seed=22)
+        write(Path(tmp), persons=args.registrations, dup_rate=0.0, seed=args.seed)
         newcomers = rows_of(Path(tmp) / "bhxh.csv")[: args.registrations // 2]
     # Second records of seeded people: another SI number, the name without diacritics.
     returning = [
