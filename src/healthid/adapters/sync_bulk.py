@@ -15,7 +15,18 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import String, Table, any_, bindparam, delete, insert, literal, select, update
+from sqlalchemy import (
+    String,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -43,6 +54,7 @@ _HEALTH_IDS = cast(Table, HealthIdRow.__table__)
 _BLOCKING_KEYS = cast(Table, BlockingKeyRow.__table__)
 _REVIEW_PAIRS = cast(Table, ReviewPairRow.__table__)
 _SOURCES = cast(Table, SyncSourceRow.__table__)
+_ANALYZED = (_PERSONS, _IDENTIFIERS, _HEALTH_IDS, _BLOCKING_KEYS, _REVIEW_PAIRS, _SOURCES)
 _PERSON_COLUMNS = ("id", "sex", "full_name_ct", "birth_date_ct", "birthplace_ct", "address_ct",
                    "phone_ct", "created_at", "updated_at")  # fmt: skip
 _IN_BATCH = 5000  # values per IN list: within SQLite's limit on bound parameters
@@ -69,6 +81,17 @@ class SqlSyncBulkRepository:
         if self._postgres:
             return column == any_(literal(values, type_=ARRAY(String)))
         return column.in_(values)
+
+    def refresh_statistics(self) -> None:
+        # A load of a million rows leaves the planner believing the tables are as
+        # small as they were (more so where autovacuum is off): registrations then
+        # get plans for an empty registry (p50 334 ms instead of 24 ms at 1M).
+        # ANALYZE samples, so it takes about two seconds whatever the size.
+        if self._postgres:
+            tables = ", ".join(t.name for t in _ANALYZED)
+            self._session.execute(text(f"ANALYZE {tables}"))
+        else:
+            self._session.execute(text("ANALYZE"))
 
     # Reads ---------------------------------------------------------------
 

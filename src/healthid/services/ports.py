@@ -294,6 +294,9 @@ class SyncBulkRepository(Protocol):
     def write(self, writes: ChunkWrites) -> None:
         """Write the chunk; raises ``UniquenessError`` if a unique value is already taken."""
 
+    def refresh_statistics(self) -> None:
+        """Let the database's planner see how much the sync has written (ANALYZE)."""
+
 
 class UnitOfWork(Protocol):
     """One transaction: everything done inside is committed together or not at all."""

@@ -32,6 +32,8 @@ Rows = Iterable[tuple[int, dict[str, str] | str]]
 # Rows per transaction: big enough that the per-statement cost vanishes, small
 # enough that a killed run loses little and a chunk's reads stay one query each.
 CHUNK_ROWS = 2000
+# Rows after which the planner's statistics are refreshed during a run (and at its end).
+STATISTICS_EVERY_ROWS = 100_000
 
 
 @dataclass
@@ -226,6 +228,10 @@ def sync_rows(
                 if progress is not None:
                     progress(done + offset)
         done += len(chunk)
+        if done % STATISTICS_EVERY_ROWS < len(chunk):
+            _refresh_statistics(uow_factory)
+    if done:
+        _refresh_statistics(uow_factory)
     run.counts, run.status, run.finished_at = counts, "finished", clock.now()
     with uow_factory() as uow:
         uow.sync.finish_run(run)
@@ -233,6 +239,12 @@ def sync_rows(
         uow.sync.add_rejects(run.id, result.rejects)
         uow.commit()
     return result
+
+
+def _refresh_statistics(uow_factory: UnitOfWorkFactory) -> None:
+    with uow_factory() as uow:
+        uow.bulk.refresh_statistics()
+        uow.commit()
 
 
 def _allowed(principal: Principal | None, clock: Clock | None) -> None:

@@ -194,3 +194,22 @@ def test_chunks_decide_as_the_row_by_row_path_does(tmp_path: Path) -> None:
         assert _count(chunked, table) == _count(by_row, table), table
     chunked.close()
     by_row.close()
+
+
+def test_a_run_leaves_the_planner_statistics_of_what_it_wrote(
+    registry: bootstrap.Registry,
+) -> None:
+    run(registry, [THUY, BINH])
+    with registry.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            analysed = conn.scalar(
+                sa.text(
+                    "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                    "WHERE relname = 'blocking_keys' AND schemaname = current_schema()"
+                )
+            )
+        else:
+            analysed = conn.scalar(
+                sa.text("SELECT count(*) > 0 FROM sqlite_stat1 WHERE tbl = 'blocking_keys'")
+            )
+    assert analysed
