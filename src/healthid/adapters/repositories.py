@@ -211,24 +211,28 @@ class SqlPersonRepository:
         )
         self._session.flush()
 
-    def candidates(self, keys: set[str], *, limit: int = 200) -> list[Person]:
+    def _candidate_ids(self, keys: set[str], limit: int) -> list[str]:
         if not keys:
             return []
         # Those sharing the most keys first: when a common name makes a block larger
         # than ``limit``, the persons cut off are the ones sharing a single weak key,
         # never a likely duplicate sharing several (and the cut is the same every time).
         shared = func.count().label("shared")
-        ids = self._session.scalars(
-            select(BlockingKeyRow.person_id)
-            .where(BlockingKeyRow.key_index.in_(sorted(self._block_index(k) for k in keys)))
-            .group_by(BlockingKeyRow.person_id)
-            .order_by(shared.desc(), BlockingKeyRow.person_id)
-            .limit(limit)
-        ).all()
+        return list(
+            self._session.scalars(
+                select(BlockingKeyRow.person_id)
+                .where(BlockingKeyRow.key_index.in_(sorted(self._block_index(k) for k in keys)))
+                .group_by(BlockingKeyRow.person_id)
+                .order_by(shared.desc(), BlockingKeyRow.person_id)
+                .limit(limit)
+            ).all()
+        )
+
+    def candidates(self, keys: set[str], *, limit: int = 200) -> list[Person]:
+        ids = self._candidate_ids(keys, limit)
         if not ids:
             return []
-        # Two queries for all candidates, not two per candidate: this is the hot path
-        # of every registration.
+        # Two queries for all candidates, not two per candidate.
         rows = self._session.scalars(select(PersonRow).where(PersonRow.id.in_(ids))).all()
         by_person: dict[str, list[IdentifierRow]] = {}
         for identifier in self._session.scalars(
@@ -240,6 +244,44 @@ class SqlPersonRepository:
         rank = {person_id: n for n, person_id in enumerate(ids)}
         rows = sorted(rows, key=lambda row: rank[row.id])
         return [self._to_person(row, by_person.get(row.id, [])) for row in rows]
+
+    def candidate_inputs(self, keys: set[str], *, limit: int = 200) -> list[MatchInput]:
+        ids = self._candidate_ids(keys, limit)
+        if not ids:
+            return []
+        open_ = self._sealer.open
+        cccd: dict[str, tuple[str, bytes]] = {}
+        for row_id, person_id, value_ct in self._session.execute(
+            select(IdentifierRow.id, IdentifierRow.person_id, IdentifierRow.value_ct)
+            .where(
+                IdentifierRow.person_id.in_(ids),
+                IdentifierRow.system == str(IdentifierSystem.CCCD),
+            )
+            .order_by(IdentifierRow.created_at.desc(), IdentifierRow.id.desc())
+        ):
+            cccd[person_id] = (row_id, value_ct)  # the earliest last, as candidates has it
+        found = {}
+        for pid, name_ct, date_ct, place_ct, sex in self._session.execute(
+            select(
+                PersonRow.id,
+                PersonRow.full_name_ct,
+                PersonRow.birth_date_ct,
+                PersonRow.birthplace_ct,
+                PersonRow.sex,
+            ).where(PersonRow.id.in_(ids))
+        ):
+            card = cccd.get(pid)
+            found[pid] = MatchInput(
+                person_id=pid,
+                full_name=open_("persons", pid, "full_name", name_ct),
+                birth_date=parse_birth_date(open_("persons", pid, "birth_date", date_ct)),
+                sex=sex,
+                birthplace=None
+                if place_ct is None
+                else open_("persons", pid, "birthplace", place_ct),
+                cccd=None if card is None else open_("identifiers", card[0], "value", card[1]),
+            )
+        return [found[pid] for pid in ids if pid in found]
 
     def _to_person(
         self, row: PersonRow, identifier_rows: list[IdentifierRow] | None = None

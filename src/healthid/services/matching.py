@@ -21,6 +21,7 @@ from healthid.matching.normalise import MatchRecord, match_record
 from healthid.services.ports import (
     AdminUnits,
     Clock,
+    MatchInput,
     ModelTrainer,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -84,26 +85,29 @@ def registry_records(uow_factory: UnitOfWorkFactory, places: AdminUnits) -> list
     """Every person not merged into another, as the matcher sees them (whole-registry passes)."""
     # Birthplaces repeat (a few hundred spellings for a whole country): resolve each once.
     provinces: dict[str, str | None] = {}
-    records = []
     with uow_factory() as uow:
-        for item in uow.persons.iter_match_inputs():
-            province = None
-            if item.birthplace:
-                if item.birthplace not in provinces:
-                    place = places.resolve_birthplace(item.birthplace)
-                    provinces[item.birthplace] = place.code if place else None
-                province = provinces[item.birthplace]
-            records.append(
-                match_record(
-                    key=item.person_id,
-                    full_name=item.full_name,
-                    birth_date=item.birth_date,
-                    sex=item.sex,
-                    cccd=item.cccd,
-                    birth_province=province,
-                )
-            )
-    return records
+        return [input_record(item, places, provinces) for item in uow.persons.iter_match_inputs()]
+
+
+def input_record(
+    item: MatchInput, places: AdminUnits, provinces: dict[str, str | None] | None = None
+) -> MatchRecord:
+    """A stored person's match inputs as the matcher sees them (``provinces``: a cache)."""
+    province = None
+    if item.birthplace:
+        cache = {} if provinces is None else provinces
+        if item.birthplace not in cache:
+            place = places.resolve_birthplace(item.birthplace)
+            cache[item.birthplace] = place.code if place else None
+        province = cache[item.birthplace]
+    return match_record(
+        key=item.person_id,
+        full_name=item.full_name,
+        birth_date=item.birth_date,
+        sex=item.sex,
+        cccd=item.cccd,
+        birth_province=province,
+    )
 
 
 def person_record(person: Person, places: AdminUnits) -> MatchRecord:
@@ -149,14 +153,21 @@ def best_candidate(uow: UnitOfWork, places: AdminUnits, record: MatchRecord) -> 
     """The most likely existing person for ``record``, if any scores above 'new'.
 
     Its decision is 'review', never 'match', when ``record`` matches two people.
+    Candidates are read as matching needs them; only the best is loaded whole.
     """
-    persons = {}
+    current = model()
     scored = []
-    for person in uow.persons.candidates(blocking_keys(record)):
-        persons[person.id] = person
-        scored.append(model().score(person_record(person, places), record))
+    for item in uow.persons.candidate_inputs(blocking_keys(record)):
+        stored = input_record(item, places)
+        if current.may_review(stored, record):  # else scored NEW: never the best
+            scored.append(current.score(stored, record))
     best = best_of(scored)
-    return None if best is None else Candidate(persons[best.a], best)
+    if best is None:
+        return None
+    person = uow.persons.get(best.a)
+    if person is None:  # read a moment ago in this same transaction
+        raise LookupError("a candidate vanished within one unit of work")
+    return Candidate(person, best)
 
 
 def queue_review(

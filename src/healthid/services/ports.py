@@ -80,6 +80,13 @@ class PersonRepository(Protocol):
     def candidates(self, keys: set[str], *, limit: int = 200) -> list[Person]:
         """Persons sharing at least one blocking key, found by index, most keys shared first."""
 
+    def candidate_inputs(self, keys: set[str], *, limit: int = 200) -> list[MatchInput]:
+        """The same candidates as ``candidates``, in the same order, as matching reads them.
+
+        For registration's hot path: only the fields matching uses are read and
+        decrypted; the one person a registration links to is loaded whole after.
+        """
+
 
 class HealthIdRepository(Protocol):
     def add(self, issued: IssuedHealthId) -> None: ...

@@ -228,3 +228,52 @@ def test_candidates_sharing_the_most_blocking_keys_come_first(
         found = uow.persons.candidates({"weak", "strong", "stronger"}, limit=2)
     assert len(found) == 2
     assert found[0].id == f"{2:032d}"
+
+
+def test_candidate_inputs_are_the_candidates_as_matching_reads_them(
+    registry: bootstrap.Registry,
+) -> None:
+    from datetime import UTC, datetime  # noqa: PLC0415 - only these tests build persons by hand
+
+    from healthid.domain.identifiers import Identifier, IdentifierSystem  # noqa: PLC0415
+    from healthid.domain.person import Person, parse_demographics  # noqa: PLC0415
+
+    now = datetime.now(UTC)
+    people = [
+        ("Lê Văn Hùng", "1980", "Hà Nội", ["001080012345", "001080054321"]),
+        ("Lê Thị Lan", "19810502", None, []),
+        ("Trần Hùng", "198003", "Huế", ["046080011111"]),
+    ]
+    with registry.uow() as uow:
+        for n, (name, born, place, cards) in enumerate(people):
+            demographics = parse_demographics(
+                full_name=name,
+                birth_date=born,
+                sex="female" if "Thị" in name else "male",
+                birthplace=place,
+                address="Số 1 Lê Lợi",
+                phone="0912345678",
+            )
+            identifiers = [Identifier(IdentifierSystem.CCCD, card) for card in cards]
+            uow.persons.add(Person(f"{n:032d}", demographics, now, now, identifiers[:1]))
+            for later in identifiers[1:]:  # a second CCCD, added after the first
+                uow.persons.add_identifier(f"{n:032d}", later)
+            uow.persons.set_blocking_keys(f"{n:032d}", {"k"} if n != 1 else {"k", "k2"})
+        uow.commit()
+    with registry.uow() as uow:
+        whole = uow.persons.candidates({"k", "k2"})
+        lean = uow.persons.candidate_inputs({"k", "k2"})
+    assert [i.person_id for i in lean] == [p.id for p in whole] == [f"{n:032d}" for n in (1, 0, 2)]
+    for item, person in zip(lean, whole, strict=True):
+        d = person.demographics
+        first_cccd = next(
+            (i.value for i in person.identifiers if i.system == IdentifierSystem.CCCD), None
+        )
+        assert (item.full_name, item.birth_date, item.sex, item.birthplace, item.cccd) == (
+            d.full_name,
+            d.birth_date,
+            str(d.sex),
+            d.birthplace,
+            first_cccd,
+        )
+    assert lean[1].cccd == "001080012345"

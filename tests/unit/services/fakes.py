@@ -10,11 +10,11 @@ from types import TracebackType
 from typing import Self
 
 from healthid.domain.admin_units import CodeVersion, Province
-from healthid.domain.identifiers import Identifier
+from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.issuance import IssuedHealthId
 from healthid.domain.person import Person
 from healthid.domain.review import ReviewPair
-from healthid.services.ports import UniquenessError
+from healthid.services.ports import MatchInput, UniquenessError
 
 
 @dataclass
@@ -72,6 +72,21 @@ class FakePersons:
     def candidates(self, keys: set[str], *, limit: int = 200) -> list[Person]:
         ids = sorted({p for key in keys for p in self.store.blocks.get(key, set())})
         return [p for p in (self.get(i) for i in ids[:limit]) if p is not None]
+
+    def candidate_inputs(self, keys: set[str], *, limit: int = 200) -> list[MatchInput]:
+        return [
+            MatchInput(
+                person_id=p.id,
+                full_name=p.demographics.full_name,
+                birth_date=p.demographics.birth_date,
+                sex=str(p.demographics.sex),
+                birthplace=p.demographics.birthplace,
+                cccd=next(
+                    (i.value for i in p.identifiers if i.system == IdentifierSystem.CCCD), None
+                ),
+            )
+            for p in self.candidates(keys, limit=limit)
+        ]
 
 
 class FakeReviews:
