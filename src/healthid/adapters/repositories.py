@@ -51,6 +51,16 @@ class Sealer:
         return self.index(f"identifier/{system}/{scope}", value)
 
 
+# What matching reads of a person (``_match_input`` decrypts them).
+_MATCH_COLUMNS = (
+    PersonRow.id,
+    PersonRow.full_name_ct,
+    PersonRow.birth_date_ct,
+    PersonRow.birthplace_ct,
+    PersonRow.sex,
+)
+
+
 class SqlPersonRepository:
     def __init__(self, session: Session, sealer: Sealer) -> None:
         self._session = session
@@ -122,38 +132,44 @@ class SqlPersonRepository:
             yield self._to_person(row)
 
     def iter_match_inputs(self) -> Iterator[MatchInput]:
-        open_ = self._sealer.open
-        cccd: dict[str, tuple[str, bytes]] = {}
-        for row_id, person_id, value_ct in self._session.execute(
-            select(IdentifierRow.id, IdentifierRow.person_id, IdentifierRow.value_ct)
-            .where(IdentifierRow.system == str(IdentifierSystem.CCCD))
-            .order_by(IdentifierRow.created_at.desc(), IdentifierRow.id.desc())
-        ):
-            cccd[person_id] = (row_id, value_ct)  # the earliest last, as iter_all has it
+        cccd = self._first_cccds(None)
         query = (
-            select(
-                PersonRow.id,
-                PersonRow.full_name_ct,
-                PersonRow.birth_date_ct,
-                PersonRow.birthplace_ct,
-                PersonRow.sex,
-            )
+            select(*_MATCH_COLUMNS)
             .where(PersonRow.merged_into.is_(None))
             .order_by(PersonRow.id)
             .execution_options(yield_per=10_000)
         )
-        for pid, name_ct, date_ct, place_ct, sex in self._session.execute(query):
-            card = cccd.get(pid)
-            yield MatchInput(
-                person_id=pid,
-                full_name=open_("persons", pid, "full_name", name_ct),
-                birth_date=parse_birth_date(open_("persons", pid, "birth_date", date_ct)),
-                sex=sex,
-                birthplace=None
-                if place_ct is None
-                else open_("persons", pid, "birthplace", place_ct),
-                cccd=None if card is None else open_("identifiers", card[0], "value", card[1]),
-            )
+        for row in self._session.execute(query):
+            yield self._match_input(row._tuple(), cccd.get(row.id))
+
+    def _first_cccds(self, person_ids: list[str] | None) -> dict[str, tuple[str, bytes]]:
+        """Person -> (row id, ciphertext) of their earliest CCCD, as ``_to_person`` orders them."""
+        query = select(IdentifierRow.id, IdentifierRow.person_id, IdentifierRow.value_ct).where(
+            IdentifierRow.system == str(IdentifierSystem.CCCD)
+        )
+        if person_ids is not None:
+            query = query.where(IdentifierRow.person_id.in_(person_ids))
+        cccd: dict[str, tuple[str, bytes]] = {}
+        for row_id, person_id, value_ct in self._session.execute(
+            query.order_by(IdentifierRow.created_at.desc(), IdentifierRow.id.desc())
+        ):
+            cccd[person_id] = (row_id, value_ct)  # the earliest last: it stays
+        return cccd
+
+    def _match_input(
+        self, row: tuple[str, bytes, bytes, bytes | None, str], card: tuple[str, bytes] | None
+    ) -> MatchInput:
+        """Only the fields matching uses, decrypted."""
+        pid, name_ct, date_ct, place_ct, sex = row
+        open_ = self._sealer.open
+        return MatchInput(
+            person_id=pid,
+            full_name=open_("persons", pid, "full_name", name_ct),
+            birth_date=parse_birth_date(open_("persons", pid, "birth_date", date_ct)),
+            sex=sex,
+            birthplace=None if place_ct is None else open_("persons", pid, "birthplace", place_ct),
+            cccd=None if card is None else open_("identifiers", card[0], "value", card[1]),
+        )
 
     def with_scope(
         self, system: str, scope: str, *, limit: int | None, offset: int
@@ -249,38 +265,9 @@ class SqlPersonRepository:
         ids = self._candidate_ids(keys, limit)
         if not ids:
             return []
-        open_ = self._sealer.open
-        cccd: dict[str, tuple[str, bytes]] = {}
-        for row_id, person_id, value_ct in self._session.execute(
-            select(IdentifierRow.id, IdentifierRow.person_id, IdentifierRow.value_ct)
-            .where(
-                IdentifierRow.person_id.in_(ids),
-                IdentifierRow.system == str(IdentifierSystem.CCCD),
-            )
-            .order_by(IdentifierRow.created_at.desc(), IdentifierRow.id.desc())
-        ):
-            cccd[person_id] = (row_id, value_ct)  # the earliest last, as candidates has it
-        found = {}
-        for pid, name_ct, date_ct, place_ct, sex in self._session.execute(
-            select(
-                PersonRow.id,
-                PersonRow.full_name_ct,
-                PersonRow.birth_date_ct,
-                PersonRow.birthplace_ct,
-                PersonRow.sex,
-            ).where(PersonRow.id.in_(ids))
-        ):
-            card = cccd.get(pid)
-            found[pid] = MatchInput(
-                person_id=pid,
-                full_name=open_("persons", pid, "full_name", name_ct),
-                birth_date=parse_birth_date(open_("persons", pid, "birth_date", date_ct)),
-                sex=sex,
-                birthplace=None
-                if place_ct is None
-                else open_("persons", pid, "birthplace", place_ct),
-                cccd=None if card is None else open_("identifiers", card[0], "value", card[1]),
-            )
+        cccd = self._first_cccds(ids)
+        rows = self._session.execute(select(*_MATCH_COLUMNS).where(PersonRow.id.in_(ids)))
+        found = {row.id: self._match_input(row._tuple(), cccd.get(row.id)) for row in rows}
         return [found[pid] for pid in ids if pid in found]
 
     def _to_person(
