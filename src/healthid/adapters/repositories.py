@@ -244,23 +244,6 @@ class SqlPersonRepository:
             ).all()
         )
 
-    def candidates(self, keys: set[str], *, limit: int = 200) -> list[Person]:
-        ids = self._candidate_ids(keys, limit)
-        if not ids:
-            return []
-        # Two queries for all candidates, not two per candidate.
-        rows = self._session.scalars(select(PersonRow).where(PersonRow.id.in_(ids))).all()
-        by_person: dict[str, list[IdentifierRow]] = {}
-        for identifier in self._session.scalars(
-            select(IdentifierRow)
-            .where(IdentifierRow.person_id.in_(ids))
-            .order_by(IdentifierRow.created_at, IdentifierRow.id)
-        ):
-            by_person.setdefault(identifier.person_id, []).append(identifier)
-        rank = {person_id: n for n, person_id in enumerate(ids)}
-        rows = sorted(rows, key=lambda row: rank[row.id])
-        return [self._to_person(row, by_person.get(row.id, [])) for row in rows]
-
     def candidate_inputs(self, keys: set[str], *, limit: int = 200) -> list[MatchInput]:
         ids = self._candidate_ids(keys, limit)
         if not ids:

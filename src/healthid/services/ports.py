@@ -77,14 +77,12 @@ class PersonRepository(Protocol):
     def set_blocking_keys(self, person_id: str, keys: set[str]) -> None:
         """Replace the person's blocking keys (stored only as blind indexes)."""
 
-    def candidates(self, keys: set[str], *, limit: int = 200) -> list[Person]:
-        """Persons sharing at least one blocking key, found by index, most keys shared first."""
-
     def candidate_inputs(self, keys: set[str], *, limit: int = 200) -> list[MatchInput]:
-        """The same candidates as ``candidates``, in the same order, as matching reads them.
+        """Persons sharing a blocking key, found by index, most keys shared first.
 
-        For registration's hot path: only the fields matching uses are read and
-        decrypted; the one person a registration links to is loaded whole after.
+        As matching reads them, for registration's hot path: only the fields
+        matching uses are decrypted; the one person a registration links to is
+        loaded whole after.
         """
 
 

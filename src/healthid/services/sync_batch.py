@@ -293,16 +293,15 @@ class BatchSync:
             stored = self.index.known[pid].record
             if matching.may_review(stored, p.record):  # else scored NEW: never a candidate
                 scored.append(matching.score(stored, p.record))
-        found = best_of(scored)
-        best = None if found is None else (found.a, found)
-        if best is not None and best[1].decision == Decision.MATCH:
-            return self._link_to(chunk, best[0], p), best[0]
+        best = best_of(scored)  # ``a`` is the stored person
+        if best is not None and best.decision == Decision.MATCH:
+            return self._link_to(chunk, best.a, p), best.a
         person = Person(uuid.uuid4().hex, p.demographics, chunk.now, chunk.now, identifiers)
         self._add_person(chunk, person, replace(p.record, key=person.id), has_si=True)
         self._issue(chunk, person.id, si, p.demographics)
         if best is None:
             return "new", person.id
-        chunk.writes.reviews.append(_review(best[0], person.id, best[1], chunk.now))
+        chunk.writes.reviews.append(_review(best.a, person.id, best, chunk.now))
         return "queued", person.id
 
     def _existing(self, chunk: _Chunk, si: str) -> str | None:

@@ -225,9 +225,9 @@ def test_candidates_sharing_the_most_blocking_keys_come_first(
             uow.persons.set_blocking_keys(f"{n:032d}", keys)
         uow.commit()
     with registry.uow() as uow:
-        found = uow.persons.candidates({"weak", "strong", "stronger"}, limit=2)
+        found = uow.persons.candidate_inputs({"weak", "strong", "stronger"}, limit=2)
     assert len(found) == 2
-    assert found[0].id == f"{2:032d}"
+    assert found[0].person_id == f"{2:032d}"
 
 
 def test_candidate_inputs_are_the_candidates_as_matching_reads_them(
@@ -261,10 +261,11 @@ def test_candidate_inputs_are_the_candidates_as_matching_reads_them(
             uow.persons.set_blocking_keys(f"{n:032d}", {"k"} if n != 1 else {"k", "k2"})
         uow.commit()
     with registry.uow() as uow:
-        whole = uow.persons.candidates({"k", "k2"})
         lean = uow.persons.candidate_inputs({"k", "k2"})
-    assert [i.person_id for i in lean] == [p.id for p in whole] == [f"{n:032d}" for n in (1, 0, 2)]
+        whole = [uow.persons.get(i.person_id) for i in lean]
+    assert [i.person_id for i in lean] == [f"{n:032d}" for n in (1, 0, 2)]
     for item, person in zip(lean, whole, strict=True):
+        assert person is not None
         d = person.demographics
         first_cccd = next(
             (i.value for i in person.identifiers if i.system == IdentifierSystem.CCCD), None

@@ -69,11 +69,8 @@ class FakePersons:
         for key in keys:
             self.store.blocks.setdefault(key, set()).add(person_id)
 
-    def candidates(self, keys: set[str], *, limit: int = 200) -> list[Person]:
-        ids = sorted({p for key in keys for p in self.store.blocks.get(key, set())})
-        return [p for p in (self.get(i) for i in ids[:limit]) if p is not None]
-
     def candidate_inputs(self, keys: set[str], *, limit: int = 200) -> list[MatchInput]:
+        ids = sorted({p for key in keys for p in self.store.blocks.get(key, set())})
         return [
             MatchInput(
                 person_id=p.id,
@@ -85,7 +82,8 @@ class FakePersons:
                     (i.value for i in p.identifiers if i.system == IdentifierSystem.CCCD), None
                 ),
             )
-            for p in self.candidates(keys, limit=limit)
+            for p in (self.get(i) for i in ids[:limit])
+            if p is not None
         ]
 
 

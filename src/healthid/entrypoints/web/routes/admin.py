@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -130,19 +132,31 @@ async def add_user(
 async def disable_user(
     request: Request, username: str, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
 ) -> Response:
-    require(viewer, Permission.MANAGE_ACCOUNTS)
-    await checked_form(request, viewer)
-    try:
-        accounts.set_user_disabled(
+    return await _disable(
+        request,
+        viewer,
+        lambda: accounts.set_user_disabled(
             uow_factory=wired.uow,
             clock=wired.clock,
             username=username,
             principal=viewer.principal,
             ctx=ctx,
-        )
+        ),
+        "/admin#users",
+    )
+
+
+async def _disable(
+    request: Request, viewer: Viewer, disable: Callable[[], object], back_to: str
+) -> Response:
+    """The form checks, ``disable`` (a user or a client), and back to the list."""
+    require(viewer, Permission.MANAGE_ACCOUNTS)
+    await checked_form(request, viewer)
+    try:
+        disable()
     except NotFoundError:
         return render(request, "error.html", 404, viewer=viewer, kind="not_found")
-    return redirect("/admin#users")
+    return redirect(back_to)
 
 
 @router.post("/clients")
@@ -181,19 +195,18 @@ async def add_client(
 async def disable_client(
     request: Request, client_id: str, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
 ) -> Response:
-    require(viewer, Permission.MANAGE_ACCOUNTS)
-    await checked_form(request, viewer)
-    try:
-        accounts.set_client_disabled(
+    return await _disable(
+        request,
+        viewer,
+        lambda: accounts.set_client_disabled(
             uow_factory=wired.uow,
             clock=wired.clock,
             client_id=client_id,
             principal=viewer.principal,
             ctx=ctx,
-        )
-    except NotFoundError:
-        return render(request, "error.html", 404, viewer=viewer, kind="not_found")
-    return redirect("/admin#clients")
+        ),
+        "/admin#clients",
+    )
 
 
 @router.get("/keys")
