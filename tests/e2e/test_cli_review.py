@@ -80,3 +80,9 @@ def test_dedup_with_an_unknown_engine_is_refused(cli: CliRunner) -> None:
     result = cli.invoke(app, ["dedup", "--engine", "oracle"])
     assert result.exit_code == 2
     assert "duckdb, spark" in result.stderr
+
+
+def test_reindex_recomputes_the_keys_of_every_person(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "for 2 persons" in result.stdout
