@@ -16,22 +16,17 @@ from typing import Any, cast
 
 import psycopg
 from sqlalchemy import (
-    String,
     Table,
-    any_,
     bindparam,
     delete,
     insert,
-    literal,
     select,
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import InstrumentedAttribute, Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.orm import Session
 
-from healthid.adapters.repositories import Sealer, as_utc
+from healthid.adapters.repositories import Sealer, as_utc, one_of
 from healthid.adapters.tables import (
     BlockingKeyRow,
     HealthIdRow,
@@ -72,16 +67,6 @@ class SqlSyncBulkRepository:
         self._sealer = sealer
         self._postgres = session.get_bind().dialect.name == "postgresql"
 
-    def _one_of(self, column: InstrumentedAttribute[str], values: list[str]) -> ColumnElement[bool]:
-        """``column IN values``; on PostgreSQL one array parameter, not thousands.
-
-        (psycopg parses a statement with 5,000 placeholders on every execution.) Every
-        column passed here leads an index, so each value is an index probe.
-        """
-        if self._postgres:
-            return column == any_(literal(values, type_=ARRAY(String)))
-        return column.in_(values)
-
     def refresh_statistics(self) -> None:
         # A load of a million rows leaves the planner believing the tables are as
         # small as they were (more so where autovacuum is off): registrations then
@@ -102,7 +87,7 @@ class SqlSyncBulkRepository:
             rows = self._session.execute(
                 select(
                     SyncSourceRow.source_index, SyncSourceRow.person_id, SyncSourceRow.updated_at
-                ).where(self._one_of(SyncSourceRow.source_index, batch))
+                ).where(one_of(self._session, SyncSourceRow.source_index, batch))
             )
             for index, person_id, updated_at in rows:
                 found[by_index[index]] = SourceState(person_id, as_utc(updated_at))
@@ -118,7 +103,7 @@ class SqlSyncBulkRepository:
         for batch in _batches(by_index):
             rows = self._session.execute(
                 select(HealthIdRow.si_index, HealthIdRow.person_id, HealthIdRow.status).where(
-                    self._one_of(HealthIdRow.si_index, batch)
+                    one_of(self._session, HealthIdRow.si_index, batch)
                 )
             )
             for index, person_id, status in rows:
@@ -138,7 +123,7 @@ class SqlSyncBulkRepository:
                     select(IdentifierRow.value_index, IdentifierRow.person_id).where(
                         IdentifierRow.system == system,
                         IdentifierRow.scope == scope,
-                        self._one_of(IdentifierRow.value_index, batch),
+                        one_of(self._session, IdentifierRow.value_index, batch),
                     )
                 )
                 for index, person_id in rows:
@@ -151,7 +136,7 @@ class SqlSyncBulkRepository:
         for batch in _batches(by_index):
             rows = self._session.execute(
                 select(BlockingKeyRow.key_index, BlockingKeyRow.person_id)
-                .where(self._one_of(BlockingKeyRow.key_index, batch))
+                .where(one_of(self._session, BlockingKeyRow.key_index, batch))
                 .order_by(BlockingKeyRow.key_index, BlockingKeyRow.person_id)
             )
             for index, person_id in rows:
@@ -171,7 +156,7 @@ class SqlSyncBulkRepository:
                     IdentifierRow.system,
                     IdentifierRow.value_ct,
                 )
-                .where(self._one_of(IdentifierRow.person_id, batch))
+                .where(one_of(self._session, IdentifierRow.person_id, batch))
                 .order_by(IdentifierRow.created_at, IdentifierRow.id)
             ):
                 if system == IdentifierSystem.SI:
@@ -180,7 +165,9 @@ class SqlSyncBulkRepository:
                     cccd[person_id] = self._sealer.open("identifiers", row_id, "value", value_ct)
             with_id = set(
                 self._session.scalars(
-                    select(HealthIdRow.person_id).where(self._one_of(HealthIdRow.person_id, batch))
+                    select(HealthIdRow.person_id).where(
+                        one_of(self._session, HealthIdRow.person_id, batch)
+                    )
                 )
             )
             for pid, sex, name_ct, birth_ct, place_ct in self._session.execute(
@@ -190,7 +177,7 @@ class SqlSyncBulkRepository:
                     PersonRow.full_name_ct,
                     PersonRow.birth_date_ct,
                     PersonRow.birthplace_ct,
-                ).where(self._one_of(PersonRow.id, batch))
+                ).where(one_of(self._session, PersonRow.id, batch))
             ):
                 demographics = Demographics(
                     full_name=self._sealer.open("persons", pid, "full_name", name_ct),
@@ -309,7 +296,7 @@ class SqlSyncBulkRepository:
         stored = [pid for pid in writes.blocking_keys if pid not in writes.persons]
         for batch in _batches(stored):
             self._session.execute(
-                delete(BlockingKeyRow).where(self._one_of(BlockingKeyRow.person_id, batch))
+                delete(BlockingKeyRow).where(one_of(self._session, BlockingKeyRow.person_id, batch))
             )
         block = self._sealer.index
         self._insert(

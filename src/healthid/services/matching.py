@@ -119,9 +119,13 @@ def person_record(person: Person, places: AdminUnits) -> MatchRecord:
     )
 
 
-def index_person(uow: UnitOfWork, places: AdminUnits, person: Person) -> None:
-    """Store the person's blocking keys (as blind indexes) so later registrations find them."""
-    uow.persons.set_blocking_keys(person.id, blocking_keys(person_record(person, places)))
+def index_person(uow: UnitOfWork, places: AdminUnits, person: Person, *, new: bool = False) -> None:
+    """Store the person's blocking keys (as blind indexes) so later registrations find them.
+
+    ``new``: the person was added in this unit of work (no stored keys to replace).
+    """
+    keys = blocking_keys(person_record(person, places))
+    uow.persons.set_blocking_keys(person.id, keys, new=new)
 
 
 def reindex(*, uow_factory: UnitOfWorkFactory, places: AdminUnits, batch: int = 2000) -> int:

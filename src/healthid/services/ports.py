@@ -74,8 +74,11 @@ class PersonRepository(Protocol):
 
     def merged_into(self, person_id: str) -> str | None: ...
 
-    def set_blocking_keys(self, person_id: str, keys: set[str]) -> None:
-        """Replace the person's blocking keys (stored only as blind indexes)."""
+    def set_blocking_keys(self, person_id: str, keys: set[str], *, new: bool = False) -> None:
+        """Replace the person's blocking keys (stored only as blind indexes).
+
+        ``new``: the person was added in this unit of work and holds none yet.
+        """
 
     def candidate_inputs(self, keys: set[str], *, limit: int = 200) -> list[MatchInput]:
         """Persons sharing a blocking key, found by index, most keys shared first.

@@ -108,9 +108,6 @@ def establish_health_id(
         today=clock.now().date(),
     )
     identifiers = check_consistency(demographics, si, cccd, bhyt_card)
-    existing = _existing(uow_factory, keys, si)
-    if existing is not None:
-        return existing
     canonical = canonical_string(
         si_number=si,
         full_name=demographics.full_name,
@@ -120,7 +117,12 @@ def establish_health_id(
     )
     version, key = keys.issuing_key()
     try:
+        # One unit of work: the SI number's existing ID is looked for in the same
+        # transaction that places the person (a round trip each saved).
         with uow_factory() as uow:
+            existing = _existing_in(uow, keys, si)
+            if existing is not None:
+                return existing
             placement = _person_for(uow, places, demographics, identifiers, clock)
             person = placement.person
             if placement.issued is not None:
@@ -142,29 +144,29 @@ def establish_health_id(
                 issued_at=clock.now(),
             )
             uow.health_ids.add(issued)
-            matching.index_person(uow, places, person)
+            matching.index_person(uow, places, person, new=placement.created)
             uow.commit()
     except UniquenessError:
         # Another request established this SI number (or claimed one of these
         # identifiers) first: answer with what it committed.
-        existing = _existing(uow_factory, keys, si)
+        with uow_factory() as uow:
+            existing = _existing_in(uow, keys, si)
         if existing is None:
             raise identifier_taken() from None
         return existing
     return Established(person.id, issued.full(key), created=True, decision=placement.decision)
 
 
-def _existing(uow_factory: UnitOfWorkFactory, keys: KeyRing, si: str) -> Established | None:
+def _existing_in(uow: UnitOfWork, keys: KeyRing, si: str) -> Established | None:
     """The ID this SI number already leads to: its own, or its person's (a second SI number)."""
-    with uow_factory() as uow:
-        issued = uow.health_ids.get_by_si(si)
-        if issued is None:
-            holder = uow.persons.find_by_identifier(Identifier(IdentifierSystem.SI, si))
-            issued = current_health_id(uow, holder.id) if holder else None
-        elif issued.status == HealthIdStatus.REPLACED:
-            # Merged away: the SI number now leads to the surviving person's ID.
-            survivor = uow.persons.merged_into(issued.person_id)
-            issued = (current_health_id(uow, survivor) if survivor else None) or issued
+    issued = uow.health_ids.get_by_si(si)
+    if issued is None:
+        holder = uow.persons.find_by_identifier(Identifier(IdentifierSystem.SI, si))
+        issued = current_health_id(uow, holder.id) if holder else None
+    elif issued.status == HealthIdStatus.REPLACED:
+        # Merged away: the SI number now leads to the surviving person's ID.
+        survivor = uow.persons.merged_into(issued.person_id)
+        issued = (current_health_id(uow, survivor) if survivor else None) or issued
     if issued is None:
         return None
     _, key = keys.issuing_key(issued.key_version)
@@ -198,6 +200,7 @@ class _Placement:
     person: Person
     decision: Decision
     issued: IssuedHealthId | None = None
+    created: bool = False  # a new person, added in this unit of work
 
 
 def _link(uow: UnitOfWork, owner: Person, identifiers: list[Identifier]) -> None:
@@ -257,8 +260,8 @@ def _person_for(
     uow.persons.add(person)
     if candidate is not None:
         matching.queue_review(uow, clock, candidate.person.id, person.id, candidate.scored)
-        return _Placement(person, Decision.REVIEW)
-    return _Placement(person, Decision.NEW)
+        return _Placement(person, Decision.REVIEW, created=True)
+    return _Placement(person, Decision.NEW, created=True)
 
 
 # Verification must take as long for an unknown SI number as for a known one.
@@ -381,7 +384,7 @@ def register_by_cccd(
                 now = clock.now()
                 person = Person(uuid.uuid4().hex, demographics, now, now, [identifier])
                 uow.persons.add(person)
-                matching.index_person(uow, places, person)
+                matching.index_person(uow, places, person, new=True)
                 uow.commit()
         except UniquenessError:
             continue

@@ -63,7 +63,9 @@ class FakePersons:
     def iter_all(self) -> Iterator[Person]:
         yield from (copy.deepcopy(p) for p in self.store.persons.values())
 
-    def set_blocking_keys(self, person_id: str, keys: set[str]) -> None:
+    def set_blocking_keys(self, person_id: str, keys: set[str], *, new: bool = False) -> None:
+        if new and any(person_id in members for members in self.store.blocks.values()):
+            raise AssertionError("a new person already holds blocking keys")
         for members in self.store.blocks.values():
             members.discard(person_id)
         for key in keys:
