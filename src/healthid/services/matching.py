@@ -8,7 +8,6 @@ person (review), or a new person.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from functools import cache
 
 from healthid.domain.errors import ValidationError
@@ -58,12 +57,6 @@ def train(*, uow_factory: UnitOfWorkFactory, places: AdminUnits, trainer: ModelT
             "cần ít nhất 100 người để huấn luyện",
         )
     return trainer.train(records, model())
-
-
-@dataclass(frozen=True)
-class Candidate:
-    person: Person
-    scored: Scored
 
 
 def record_of(
@@ -153,11 +146,11 @@ def may_review(a: MatchRecord, b: MatchRecord) -> bool:
     return model().may_review(a, b)
 
 
-def best_candidate(uow: UnitOfWork, places: AdminUnits, record: MatchRecord) -> Candidate | None:
-    """The most likely existing person for ``record``, if any scores above 'new'.
+def best_candidate(uow: UnitOfWork, places: AdminUnits, record: MatchRecord) -> Scored | None:
+    """How the most likely existing person (``a``) scores against ``record``, if above 'new'.
 
     Its decision is 'review', never 'match', when ``record`` matches two people.
-    Candidates are read as matching needs them; only the best is loaded whole.
+    Candidates are read as matching needs them, in one statement.
     """
     current = model()
     scored = []
@@ -165,13 +158,7 @@ def best_candidate(uow: UnitOfWork, places: AdminUnits, record: MatchRecord) -> 
         stored = input_record(item, places)
         if current.may_review(stored, record):  # else scored NEW: never the best
             scored.append(current.score(stored, record))
-    best = best_of(scored)
-    if best is None:
-        return None
-    person = uow.persons.get(best.a)
-    if person is None:  # read a moment ago in this same transaction
-        raise LookupError("a candidate vanished within one unit of work")
-    return Candidate(person, best)
+    return best_of(scored)
 
 
 def queue_review(

@@ -124,19 +124,19 @@ def establish_health_id(
             if existing is not None:
                 return existing
             placement = _person_for(uow, places, demographics, identifiers, clock)
-            person = placement.person
+            person_id = placement.person_id
             if placement.issued is not None:
                 uow.commit()
                 _, held_key = keys.issuing_key(placement.issued.key_version)
                 return Established(
-                    person.id,
+                    person_id,
                     placement.issued.full(held_key),
                     created=False,
                     decision=placement.decision,
                 )
             issued = IssuedHealthId(
                 id=uuid.uuid4().hex,
-                person_id=person.id,
+                person_id=person_id,
                 si_number=si,
                 canonical=canonical,
                 key_version=version,
@@ -144,7 +144,9 @@ def establish_health_id(
                 issued_at=clock.now(),
             )
             uow.health_ids.add(issued)
-            matching.index_person(uow, places, person, new=placement.created)
+            if placement.person is None:
+                raise LookupError("a person placed without an ID was not read")
+            matching.index_person(uow, places, placement.person, new=placement.created)
             uow.commit()
     except UniquenessError:
         # Another request established this SI number (or claimed one of these
@@ -154,7 +156,7 @@ def establish_health_id(
         if existing is None:
             raise identifier_taken() from None
         return existing
-    return Established(person.id, issued.full(key), created=True, decision=placement.decision)
+    return Established(person_id, issued.full(key), created=True, decision=placement.decision)
 
 
 def _existing_in(uow: UnitOfWork, keys: KeyRing, si: str) -> Established | None:
@@ -197,9 +199,10 @@ def held_by_another_si(identifier: Identifier) -> ConflictError:
 class _Placement:
     """Where a registration lands: on which person, and whether they already hold an ID."""
 
-    person: Person
+    person_id: str
     decision: Decision
     issued: IssuedHealthId | None = None
+    person: Person | None = None  # as read before linking, or made here; set if no ID
     created: bool = False  # a new person, added in this unit of work
 
 
@@ -237,19 +240,24 @@ def _person_for(
             _link(uow, owner, identifiers)
             corrected = owner.corrected(demographics, now)
             uow.persons.update(corrected)
-            return _Placement(corrected, Decision.MATCH)
+            return _Placement(corrected.id, Decision.MATCH, person=corrected)
         scored = matching.score(matching.person_record(owner, places), record)
         if scored.decision != Decision.MATCH:
             raise held_by_another_si(identifier)
         # One human holding two SI numbers: the second maps to the same person and ID.
         _link(uow, owner, identifiers)
-        return _Placement(owner, Decision.MATCH, current_health_id(uow, owner.id))
-    candidate = matching.best_candidate(uow, places, record)
-    if candidate is not None and candidate.scored.decision == Decision.MATCH:
-        _link(uow, candidate.person, identifiers)
-        return _Placement(
-            candidate.person, Decision.MATCH, current_health_id(uow, candidate.person.id)
-        )
+        return _Placement(owner.id, Decision.MATCH, current_health_id(uow, owner.id), person=owner)
+    best = matching.best_candidate(uow, places, record)
+    if best is not None and best.decision == Decision.MATCH:
+        issued = current_health_id(uow, best.a)
+        # Without an ID yet (known by CCCD alone), they get one below, and their keys
+        # are rewritten from the person as read before these identifiers are linked.
+        owner = None if issued is not None else uow.persons.get(best.a)
+        # None of these identifiers is mapped to anyone (each was looked up above,
+        # the SI number before): all of them are the matched person's from now on.
+        for identifier in identifiers:
+            uow.persons.add_identifier(best.a, identifier)
+        return _Placement(best.a, Decision.MATCH, issued, person=owner)
     person = Person(
         id=uuid.uuid4().hex,
         demographics=demographics,
@@ -258,10 +266,10 @@ def _person_for(
         identifiers=identifiers,
     )
     uow.persons.add(person)
-    if candidate is not None:
-        matching.queue_review(uow, clock, candidate.person.id, person.id, candidate.scored)
-        return _Placement(person, Decision.REVIEW, created=True)
-    return _Placement(person, Decision.NEW, created=True)
+    if best is not None:
+        matching.queue_review(uow, clock, best.a, person.id, best)
+        return _Placement(person.id, Decision.REVIEW, person=person, created=True)
+    return _Placement(person.id, Decision.NEW, person=person, created=True)
 
 
 # Verification must take as long for an unknown SI number as for a known one.

@@ -114,7 +114,7 @@ def test_reindex_makes_persons_stored_under_other_keys_findable(
     with registry.uow() as uow:
         found = matching.best_candidate(uow, registry.places, record)
     assert found is not None
-    assert found.person.id == first.person_id
+    assert found.a == first.person_id
 
 
 def test_a_record_matching_two_persons_goes_to_review_not_to_either(
@@ -128,3 +128,36 @@ def test_a_record_matching_two_persons_goes_to_review_not_to_either(
     third = establish(registry, **{**THUY, "si_number": "0123456781", "cccd": None})
     assert third.decision == Decision.REVIEW
     assert third.person_id not in {one.person_id, two.person_id}
+
+
+def test_a_match_known_by_cccd_alone_gets_the_id_and_keeps_being_found(
+    registry: bootstrap.Registry,
+) -> None:
+    demographics = parse_demographics(
+        full_name=THUY["full_name"],
+        birth_date=THUY["birth_date"],
+        sex=THUY["sex"],
+        birthplace=THUY["birthplace"],
+    )
+    person_id, created = services.register_by_cccd(
+        registry.uow, registry.places, registry.clock, THUY["cccd"], demographics
+    )
+    assert created
+    # Their second record carries no CCCD: found by name, birth date and birthplace.
+    result = establish(registry, **{**THUY, "cccd": None})
+    assert (result.person_id, result.decision, result.created) == (
+        person_id,
+        Decision.MATCH,
+        True,
+    )
+    with registry.uow() as uow:
+        person = uow.persons.get(person_id)
+        assert person is not None
+        assert {i.system for i in person.identifiers} == {"cccd", "si"}
+        # Their keys were rewritten with the ID: a third record finds them again.
+        record = matching.person_record(person, registry.places)
+        found = matching.best_candidate(uow, registry.places, record)
+    assert found is not None
+    assert found.a == person_id
+    again = establish(registry, **{**THUY, "si_number": "0123456780", "cccd": None})
+    assert (again.person_id, again.decision) == (person_id, Decision.MATCH)
