@@ -303,7 +303,7 @@ class SyncBulkRepository(Protocol):
         """Write the chunk; raises ``UniquenessError`` if a unique value is already taken."""
 
     def refresh_statistics(self) -> None:
-        """Let the database's planner see how much the sync has written (ANALYZE)."""
+        """Let the database's planner see how much the sync has written (ANALYZE, VACUUM)."""
 
 
 class UnitOfWork(Protocol):
