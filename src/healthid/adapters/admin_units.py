@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from collections.abc import Mapping
-from functools import cached_property
+from collections.abc import Callable, Mapping
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +136,16 @@ class PackagedAdminUnits:
         """
         if not isinstance(text, str):
             return None
+        return self._resolved(text)
+
+    @cached_property
+    def _resolved(self) -> Callable[[str], Province | None]:
+        # Birthplaces repeat (a few hundred spellings for a country) and matching
+        # resolves each candidate's, up to 200 a registration. Bounded: the text
+        # comes from callers. One cache per instance, freed with it.
+        return lru_cache(maxsize=4096)(self._resolve)
+
+    def _resolve(self, text: str) -> Province | None:
         stripped = text.strip()
         if len(stripped) == 2 and stripped.isdigit() and stripped.isascii():
             return self.province(stripped, CodeVersion.V2025)

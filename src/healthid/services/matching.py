@@ -76,30 +76,20 @@ def record_of(
 
 def registry_records(uow_factory: UnitOfWorkFactory, places: AdminUnits) -> list[MatchRecord]:
     """Every person not merged into another, as the matcher sees them (whole-registry passes)."""
-    # Birthplaces repeat (a few hundred spellings for a whole country): resolve each once.
-    provinces: dict[str, str | None] = {}
     with uow_factory() as uow:
-        return [input_record(item, places, provinces) for item in uow.persons.iter_match_inputs()]
+        return [input_record(item, places) for item in uow.persons.iter_match_inputs()]
 
 
-def input_record(
-    item: MatchInput, places: AdminUnits, provinces: dict[str, str | None] | None = None
-) -> MatchRecord:
-    """A stored person's match inputs as the matcher sees them (``provinces``: a cache)."""
-    province = None
-    if item.birthplace:
-        cache = {} if provinces is None else provinces
-        if item.birthplace not in cache:
-            place = places.resolve_birthplace(item.birthplace)
-            cache[item.birthplace] = place.code if place else None
-        province = cache[item.birthplace]
+def input_record(item: MatchInput, places: AdminUnits) -> MatchRecord:
+    """A stored person's match inputs as the matcher sees them."""
+    place = places.resolve_birthplace(item.birthplace) if item.birthplace else None
     return match_record(
         key=item.person_id,
         full_name=item.full_name,
         birth_date=item.birth_date,
         sex=item.sex,
         cccd=item.cccd,
-        birth_province=province,
+        birth_province=place.code if place else None,
     )
 
 

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from healthid.domain.admin_units import Province
 from healthid.domain.bhxh_row import ExtractRow
 from healthid.domain.errors import ConflictError, ValidationError
 from healthid.domain.health_id import canonical_string
@@ -52,19 +51,6 @@ Outcome = str | ConflictError  # the run's count to add to, or why the row is re
 
 class RowByRowError(Exception):
     """A chunk the batch path does not decide alone; the caller applies it row by row."""
-
-
-class CachedPlaces:
-    """Birthplaces repeat: resolve each distinct text once per run."""
-
-    def __init__(self, places: AdminUnits) -> None:
-        self._places = places
-        self._cache: dict[str, Province | None] = {}
-
-    def resolve_birthplace(self, text: str) -> Province | None:
-        if text not in self._cache:
-            self._cache[text] = self._places.resolve_birthplace(text)
-        return self._cache[text]
 
 
 @dataclass
@@ -106,7 +92,7 @@ class BatchSync:
     ) -> None:
         self._uow_factory = uow_factory
         self._keys = keys
-        self._places = CachedPlaces(places)
+        self._places = places
         self._clock = clock
         self.index = RunIndex()
 
