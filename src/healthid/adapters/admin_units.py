@@ -141,7 +141,7 @@ class PackagedAdminUnits:
     @cached_property
     def _resolved(self) -> Callable[[str], Province | None]:
         # Birthplaces repeat (a few hundred spellings for a country) and matching
-        # resolves each candidate's, up to 200 a registration. Bounded: the text
+        # resolves each candidate's, up to 150 a registration. Bounded: the text
         # comes from callers. One cache per instance, freed with it.
         return lru_cache(maxsize=4096)(self._resolve)
 

@@ -5,13 +5,27 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from functools import lru_cache
-from typing import cast
+from functools import cache, lru_cache
+from typing import Any, cast
 
-from sqlalchemy import String, Table, any_, delete, func, insert, literal, select, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from healthid.adapters.crypto import BlindIndex, FieldCipher
 from healthid.adapters.tables import BlockingKeyRow, HealthIdRow, IdentifierRow, PersonRow
@@ -30,7 +44,7 @@ _BLOCKING_KEYS = cast(Table, BlockingKeyRow.__table__)
 
 
 # Stored birth dates were validated when written and repeat across a registry
-# (a few tens of thousands of distinct values); matching reads up to 200 a time.
+# (a few tens of thousands of distinct values); matching reads up to 150 a time.
 _stored_birth_date = lru_cache(maxsize=1 << 15)(parse_birth_date)
 
 
@@ -86,6 +100,54 @@ _MATCH_COLUMNS = (
     PersonRow.birthplace_ct,
     PersonRow.sex,
 )
+
+
+@cache
+def _candidates_statement(postgres: bool) -> Select[tuple[Any, ...]]:
+    """Candidates with what matching reads of them, in one statement built once.
+
+    Those sharing the most keys come first: when a common name makes a block larger
+    than ``limit``, the persons cut off are the ones sharing a single weak key, never
+    a likely duplicate sharing several (and the cut is the same every time). Built
+    once per dialect, so SQLAlchemy neither rebuilds nor re-keys it per registration.
+    """
+    keyed, persons, ids = _BLOCKING_KEYS.c, _PERSONS.c, _IDENTIFIERS.c
+    if postgres:  # one array parameter: the same text, prepared once
+        wanted = keyed.key_index == any_(bindparam("keys", type_=ARRAY(String)))
+    else:
+        wanted = keyed.key_index.in_(bindparam("keys", expanding=True))
+    shared = func.count().label("shared")
+    ranked = (
+        select(keyed.person_id, shared)
+        .where(wanted)
+        .group_by(keyed.person_id)
+        .order_by(shared.desc(), keyed.person_id)
+        .limit(bindparam("limit", type_=Integer))
+        .subquery()
+    )
+
+    def first_cccd(column: ColumnElement[Any]) -> ScalarSelect[Any]:
+        return (
+            select(column)
+            .where(ids.person_id == persons.id, ids.system == str(IdentifierSystem.CCCD))
+            .order_by(ids.created_at, ids.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    return (
+        select(
+            persons.id,
+            persons.full_name_ct,
+            persons.birth_date_ct,
+            persons.birthplace_ct,
+            persons.sex,
+            first_cccd(ids.id),
+            first_cccd(ids.value_ct),
+        )
+        .join_from(ranked, _PERSONS, persons.id == ranked.c.person_id)
+        .order_by(ranked.c.shared.desc(), ranked.c.person_id)
+    )
 
 
 class SqlPersonRepository:
@@ -267,46 +329,13 @@ class SqlPersonRepository:
         if rows:
             self._session.execute(insert(_BLOCKING_KEYS), rows)
 
-    def candidate_inputs(self, keys: set[str], *, limit: int = 200) -> list[MatchInput]:
+    def candidate_inputs(self, keys: set[str], *, limit: int) -> list[MatchInput]:
         if not keys:
             return []
-        # Those sharing the most keys first: when a common name makes a block larger
-        # than ``limit``, the persons cut off are the ones sharing a single weak key,
-        # never a likely duplicate sharing several (and the cut is the same every time).
-        # One statement: registration pays one round trip for its candidates.
-        indexes = sorted({self._block_index(k) for k in keys})
-        keyed, persons, ids = _BLOCKING_KEYS.c, _PERSONS.c, _IDENTIFIERS.c
-        shared = func.count().label("shared")
-        ranked = (
-            select(keyed.person_id, shared)
-            .where(one_of(self._session, keyed.key_index, indexes))
-            .group_by(keyed.person_id)
-            .order_by(shared.desc(), keyed.person_id)
-            .limit(limit)
-            .subquery()
-        )
-
-        def first_cccd(column: ColumnElement[str] | ColumnElement[bytes]) -> ColumnElement[str]:
-            return (
-                select(column)
-                .where(ids.person_id == persons.id, ids.system == str(IdentifierSystem.CCCD))
-                .order_by(ids.created_at, ids.id)
-                .limit(1)
-                .scalar_subquery()
-            )
-
+        postgres = self._session.get_bind().dialect.name == "postgresql"
         rows = self._session.execute(
-            select(
-                persons.id,
-                persons.full_name_ct,
-                persons.birth_date_ct,
-                persons.birthplace_ct,
-                persons.sex,
-                first_cccd(ids.id),
-                first_cccd(ids.value_ct),
-            )
-            .join_from(ranked, _PERSONS, persons.id == ranked.c.person_id)
-            .order_by(ranked.c.shared.desc(), ranked.c.person_id)
+            _candidates_statement(postgres),
+            {"keys": sorted({self._block_index(k) for k in keys}), "limit": limit},
         )
         return [
             self._match_input(

@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from healthid.matching.normalise import MatchRecord, date_variants
 
+# How many persons sharing a key one record is compared with, those sharing the
+# most (or the narrowest) keys first. At 1M persons a fifth of records share a
+# key with more than 200 people, nearly all through one broad key. Of 12,000 true
+# duplicate pairs in the 1M benchmark registry, 150 candidates found every one
+# that no limit at all found (100 missed one, 50 missed four); each candidate
+# costs registration a person read and decrypted (docs/benchmarks.md).
+CANDIDATE_LIMIT = 150
+
 
 def blocking_keys(record: MatchRecord) -> set[str]:
     """Keys that a true duplicate is very likely to share with ``record``.

@@ -14,7 +14,7 @@ from healthid.domain.errors import ValidationError
 from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.person import Demographics, Person
 from healthid.domain.review import ReviewPair, ReviewStatus
-from healthid.matching.blocking import blocking_keys
+from healthid.matching.blocking import CANDIDATE_LIMIT, blocking_keys
 from healthid.matching.model import Model, Scored, best_of
 from healthid.matching.normalise import MatchRecord, match_record
 from healthid.services.ports import (
@@ -144,7 +144,7 @@ def best_candidate(uow: UnitOfWork, places: AdminUnits, record: MatchRecord) -> 
     """
     current = model()
     scored = []
-    for item in uow.persons.candidate_inputs(blocking_keys(record)):
+    for item in uow.persons.candidate_inputs(blocking_keys(record), limit=CANDIDATE_LIMIT):
         stored = input_record(item, places)
         if current.may_review(stored, record):  # else scored NEW: never the best
             scored.append(current.score(stored, record))

@@ -80,8 +80,8 @@ class PersonRepository(Protocol):
         ``new``: the person was added in this unit of work and holds none yet.
         """
 
-    def candidate_inputs(self, keys: set[str], *, limit: int = 200) -> list[MatchInput]:
-        """Persons sharing a blocking key, found by index, most keys shared first.
+    def candidate_inputs(self, keys: set[str], *, limit: int) -> list[MatchInput]:
+        """At most ``limit`` persons sharing a blocking key, found by index, most keys shared first.
 
         As matching reads them, for registration's hot path: only the fields
         matching uses are decrypted; the one person a registration links to is

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from healthid.matching.blocking import CANDIDATE_LIMIT
 from healthid.matching.normalise import MatchRecord
 
-# As many candidates as the real-time path scores (PersonRepository.candidates).
-CANDIDATE_LIMIT = 200
 # The narrowest keys first, so the limit drops the least likely candidates.
 _KEY_ORDER = {"c": 0, "dG": 1, "dF": 2, "fgpd": 3, "gys": 4}
 

@@ -71,7 +71,7 @@ class FakePersons:
         for key in keys:
             self.store.blocks.setdefault(key, set()).add(person_id)
 
-    def candidate_inputs(self, keys: set[str], *, limit: int = 200) -> list[MatchInput]:
+    def candidate_inputs(self, keys: set[str], *, limit: int) -> list[MatchInput]:
         ids = sorted({p for key in keys for p in self.store.blocks.get(key, set())})
         return [
             MatchInput(

@@ -7,8 +7,17 @@ import pytest
 from healthid.domain.errors import ConflictError, NotFoundError, ValidationError
 from healthid.domain.health_id import HealthId
 from healthid.domain.issuance import HealthIdStatus, Verification
+from healthid.matching.blocking import CANDIDATE_LIMIT
 from healthid.services import registry as services
-from tests.unit.services.fakes import FakeKeyRing, FakePlaces, FakeUnitOfWork, FixedClock, Store
+from healthid.services.ports import MatchInput
+from tests.unit.services.fakes import (
+    FakeKeyRing,
+    FakePersons,
+    FakePlaces,
+    FakeUnitOfWork,
+    FixedClock,
+    Store,
+)
 
 AN = {
     "si_number": "0123456789",
@@ -219,3 +228,37 @@ def test_correction_that_breaks_the_cccd_rule_is_refused(env: dict[str, Any]) ->
             birth_date="1991",
         )
     assert info.value.rule == "birth_year_mismatch"
+
+
+def test_registration_compares_a_record_with_at_most_the_candidate_limit(
+    env: dict[str, Any], store: Store
+) -> None:
+    # Namesakes sharing a block with the newcomer: more of them than the limit.
+    for n in range(CANDIDATE_LIMIT + 20):
+        services.establish_health_id(
+            **env,
+            **{
+                **AN,
+                "si_number": f"01{n:08d}",
+                "cccd": None,
+                "bhyt_card": None,
+                "birth_date": f"1990-{1 + n % 12:02d}-{1 + n // 12:02d}",
+            },
+        )
+    asked: list[int] = []
+    read = FakePersons.candidate_inputs
+
+    def spy(self: FakePersons, keys: set[str], *, limit: int) -> list[MatchInput]:
+        asked.append(limit)
+        found = read(self, keys, limit=limit)
+        assert len(found) <= limit
+        return found
+
+    FakePersons.candidate_inputs = spy  # type: ignore[method-assign]
+    try:
+        services.establish_health_id(
+            **env, **{**AN, "si_number": "0299999999", "cccd": None, "bhyt_card": None}
+        )
+    finally:
+        FakePersons.candidate_inputs = read  # type: ignore[method-assign]
+    assert asked == [CANDIDATE_LIMIT]
