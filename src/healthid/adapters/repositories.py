@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     Integer,
+    Row,
     Select,
     String,
     Table,
@@ -99,6 +100,21 @@ _MATCH_COLUMNS = (
     PersonRow.birth_date_ct,
     PersonRow.birthplace_ct,
     PersonRow.sex,
+)
+
+
+# Registration's reads, built once: an ORM select costs twice a Core one to run
+# (0.39 against 0.17 ms), and these run several times a registration.
+_OWNER = select(_IDENTIFIERS.c.person_id).where(
+    _IDENTIFIERS.c.system == bindparam("system"),
+    _IDENTIFIERS.c.scope == bindparam("scope"),
+    _IDENTIFIERS.c.value_index == bindparam("index"),
+)
+_BY_SI = select(_HEALTH_IDS).where(_HEALTH_IDS.c.si_index == bindparam("index"))
+_OF_PERSON = (
+    select(_HEALTH_IDS)
+    .where(_HEALTH_IDS.c.person_id == bindparam("person_id"))
+    .order_by(_HEALTH_IDS.c.issued_at)
 )
 
 
@@ -217,13 +233,9 @@ class SqlPersonRepository:
 
     def find_by_identifier(self, identifier: Identifier) -> Person | None:
         index = self._sealer.identifier_index(identifier.system, identifier.scope, identifier.value)
-        person_id = self._session.scalar(
-            select(IdentifierRow.person_id).where(
-                IdentifierRow.system == str(identifier.system),
-                IdentifierRow.scope == identifier.scope,
-                IdentifierRow.value_index == index,
-            )
-        )
+        person_id = self._session.execute(
+            _OWNER, {"system": str(identifier.system), "scope": identifier.scope, "index": index}
+        ).scalar()
         return None if person_id is None else self.get(person_id)
 
     def iter_all(self) -> Iterator[Person]:
@@ -412,17 +424,11 @@ class SqlHealthIdRepository:
         )
 
     def get_by_si(self, si_number: str) -> IssuedHealthId | None:
-        row = self._session.scalar(
-            select(HealthIdRow).where(HealthIdRow.si_index == self._si_index(si_number))
-        )
+        row = self._session.execute(_BY_SI, {"index": self._si_index(si_number)}).first()
         return None if row is None else self._to_issued(row)
 
     def for_person(self, person_id: str) -> list[IssuedHealthId]:
-        rows = self._session.scalars(
-            select(HealthIdRow)
-            .where(HealthIdRow.person_id == person_id)
-            .order_by(HealthIdRow.issued_at)
-        )
+        rows = self._session.execute(_OF_PERSON, {"person_id": person_id})
         return [self._to_issued(row) for row in rows]
 
     def set_status(
@@ -434,7 +440,7 @@ class SqlHealthIdRepository:
             .values(status=status, replaced_by=replaced_by, status_changed_at=at)
         )
 
-    def _to_issued(self, row: HealthIdRow) -> IssuedHealthId:
+    def _to_issued(self, row: Row[Any]) -> IssuedHealthId:
         canonical = self._sealer.open("health_ids", row.id, "canonical", row.canonical_ct)
         # The canonical string starts "HID1|<SI number>|": the SI number needs no column.
         si_number = canonical.split("|")[1]
