@@ -94,8 +94,7 @@ class Population:
         for legacy in units.provinces(CodeVersion.LEGACY):
             self.legacy_by_current.setdefault(successors[legacy.code].code, []).append(legacy)
         self.family = (list(FAMILY_NAMES), list(FAMILY_NAMES.values()))
-        # Given names are listed most common first; their shares fall off like Zipf's.
-        self.given_weights = [1 / (rank + 1) for rank in range(len(GIVEN_NAMES["male"]))]
+        self.given = {sex: (list(n), list(n.values())) for sex, n in GIVEN_NAMES.items()}
         self.used_si: set[str] = set()
         self.used_cccd: set[str] = set()
         self.people = 0
@@ -108,7 +107,7 @@ class Population:
 
     def given_name(self, sex: str) -> str:
         key = "male" if sex == "1" else "female"
-        given = self.rng.choices(GIVEN_NAMES[key], self.given_weights)[0]
+        given = self.rng.choices(*self.given[key])[0]
         return f"{self._pick(MIDDLE_NAMES[key])} {given}"
 
     def birth_date(self, year: int) -> str:

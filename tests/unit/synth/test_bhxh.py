@@ -17,7 +17,7 @@ from healthid.domain.identifiers import (
     parse_personal_id,
     parse_si_number,
 )
-from healthid.domain.names import canonical_name
+from healthid.domain.names import canonical_name, fold_diacritics
 from healthid.domain.sex import parse_sex
 from healthid.synth.bhxh import COLUMNS, write
 
@@ -82,6 +82,19 @@ def test_names_follow_vietnamese_frequencies_and_order(
     assert 0.30 < family["Nguyễn"] / len(rows) < 0.45
     women = [r["HO_TEN"].split() for r in rows if r["GIOI_TINH"] == "2"]
     assert sum(w[1] == "Thị" for w in women if len(w) == 3) / len(women) > 0.3
+
+
+def test_given_names_are_spread_as_in_real_vietnamese_names(
+    extract: tuple[list[dict[str, str]], dict[str, str]],
+) -> None:
+    # Counted on 115,000 real names, the commonest given name (Anh) is 3.4 % of
+    # people and 200 names cover 99 %: blocks on the given name are that wide.
+    rows, _ = extract
+    given = Counter(fold_diacritics(r["HO_TEN"]).split()[-1].upper() for r in rows)
+    name, top = given.most_common(1)[0]
+    assert name == "ANH"
+    assert 0.02 < top / len(rows) < 0.06
+    assert len(given) > 120
 
 
 def test_twins_and_year_only_birth_dates_occur(
