@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache, lru_cache
@@ -32,6 +31,7 @@ from healthid.adapters.crypto import BlindIndex, FieldCipher
 from healthid.adapters.tables import BlockingKeyRow, HealthIdRow, IdentifierRow, PersonRow
 from healthid.domain.birth_date import parse_birth_date
 from healthid.domain.identifiers import Identifier, IdentifierSystem
+from healthid.domain.ids import new_id
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.person import Demographics, Person
 from healthid.domain.sex import Sex
@@ -209,7 +209,7 @@ class SqlPersonRepository:
         # Inserted now, so a clash with another person's identifier surfaces here.
         rows = []
         for identifier in identifiers:
-            row_id = uuid.uuid4().hex
+            row_id = new_id()
             rows.append(
                 {
                     "id": row_id,

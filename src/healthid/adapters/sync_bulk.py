@@ -9,7 +9,6 @@ first still fails here (the database decides), as ``UniquenessError``.
 from __future__ import annotations
 
 import json
-import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any, cast
@@ -37,6 +36,7 @@ from healthid.adapters.tables import (
 )
 from healthid.domain.birth_date import parse_birth_date
 from healthid.domain.identifiers import Identifier, IdentifierSystem
+from healthid.domain.ids import new_id
 from healthid.domain.issuance import HealthIdStatus
 from healthid.domain.person import Demographics
 from healthid.domain.sex import Sex
@@ -149,6 +149,9 @@ class SqlSyncBulkRepository:
                 found[by_index[index]].append(person_id)
         return found
 
+    def holds_no_persons(self) -> bool:
+        return self._session.execute(select(PersonRow.id).limit(1)).first() is None
+
     def stored_persons(self, person_ids: Collection[str]) -> dict[str, StoredPerson]:
         open_ = self._sealer.open_optional
         found: dict[str, StoredPerson] = {}
@@ -225,7 +228,7 @@ class SqlSyncBulkRepository:
         )
         rows = []
         for pid, identifier, at in writes.identifiers:
-            row_id = uuid.uuid4().hex
+            row_id = new_id()
             index = self._sealer.identifier_index(
                 identifier.system, identifier.scope, identifier.value
             )

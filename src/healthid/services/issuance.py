@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 
 from healthid.domain.audit import Action
@@ -12,6 +11,7 @@ from healthid.domain.identifiers import (
     parse_personal_id,
     parse_si_number,
 )
+from healthid.domain.ids import new_id
 from healthid.domain.issuance_request import IssuanceRequest, RequestStatus
 from healthid.domain.person import display_text, parse_demographics
 from healthid.services import registry
@@ -49,7 +49,7 @@ def request_issuance(
             parse_personal_id(cccd), sex=demographics.sex, birth_year=demographics.birth_date.year
         )
     request = IssuanceRequest(
-        id=uuid.uuid4().hex,
+        id=new_id(),
         si_number=parse_si_number(si_number),
         demographics=demographics,
         cccd=parse_personal_id(cccd).value if cccd else None,

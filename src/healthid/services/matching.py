@@ -7,11 +7,11 @@ person (review), or a new person.
 
 from __future__ import annotations
 
-import uuid
 from functools import cache
 
 from healthid.domain.errors import ValidationError
 from healthid.domain.identifiers import Identifier, IdentifierSystem
+from healthid.domain.ids import new_id
 from healthid.domain.person import Demographics, Person
 from healthid.domain.review import ReviewPair, ReviewStatus
 from healthid.matching.blocking import CANDIDATE_LIMIT, blocking_keys
@@ -161,7 +161,7 @@ def queue_review(
     if uow.reviews.find(a, b) is not None:
         return None
     pair = ReviewPair(
-        id=uuid.uuid4().hex,
+        id=new_id(),
         person_a=a,
         person_b=b,
         probability=scored.probability,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import uuid
 from dataclasses import dataclass
 
 from healthid.domain.errors import ConflictError, NotFoundError
@@ -18,6 +17,7 @@ from healthid.domain.identifiers import (
     parse_personal_id,
     parse_si_number,
 )
+from healthid.domain.ids import new_id
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId, Verification
 from healthid.domain.person import Demographics, Person, parse_demographics
 from healthid.matching.model import Decision
@@ -135,7 +135,7 @@ def establish_health_id(
                     decision=placement.decision,
                 )
             issued = IssuedHealthId(
-                id=uuid.uuid4().hex,
+                id=new_id(),
                 person_id=person_id,
                 si_number=si,
                 canonical=canonical,
@@ -259,7 +259,7 @@ def _person_for(
             uow.persons.add_identifier(best.a, identifier)
         return _Placement(best.a, Decision.MATCH, issued, person=owner)
     person = Person(
-        id=uuid.uuid4().hex,
+        id=new_id(),
         demographics=demographics,
         created_at=now,
         updated_at=now,
@@ -390,7 +390,7 @@ def register_by_cccd(
                 if existing is not None:
                     return existing.id, False
                 now = clock.now()
-                person = Person(uuid.uuid4().hex, demographics, now, now, [identifier])
+                person = Person(new_id(), demographics, now, now, [identifier])
                 uow.persons.add(person)
                 matching.index_person(uow, places, person, new=True)
                 uow.commit()

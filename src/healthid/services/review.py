@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from healthid.domain.audit import Action
 from healthid.domain.errors import ConflictError, NotFoundError, ValidationError
+from healthid.domain.ids import new_id
 from healthid.domain.issuance import HealthIdStatus
 from healthid.domain.person import Person
 from healthid.domain.review import Merge, ReviewPair, ReviewStatus
@@ -206,7 +206,7 @@ def merge_in(
     matching.index_person(uow, places, _person(uow, survivor))
     uow.reviews.decide(review_id, ReviewStatus.MERGED, _actor(principal), clock.now())
     done = Merge(
-        uuid.uuid4().hex,
+        new_id(),
         survivor,
         absorbed,
         moved,
