@@ -295,7 +295,10 @@ class SyncBulkRepository(Protocol):
         """Identifier -> the person it is mapped to, for those mapped."""
 
     def block_members(self, keys: Collection[str]) -> dict[str, list[str]]:
-        """Blocking key -> the persons stored under it (every key asked is in the answer)."""
+        """Blocking key -> the persons stored under it, by id (every key asked is answered)."""
+
+    def holds_no_persons(self) -> bool:
+        """Whether the registry has no person at all yet (an initial load)."""
 
     def stored_persons(self, person_ids: Collection[str]) -> dict[str, StoredPerson]: ...
 

@@ -13,7 +13,6 @@ writer took one of its unique values) the caller applies that chunk row by row.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -27,6 +26,7 @@ from healthid.domain.identifiers import (
     check_personal_id_matches,
     parse_personal_id,
 )
+from healthid.domain.ids import new_id
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.person import Demographics, Person, parse_demographics
 from healthid.domain.review import ReviewPair, ReviewStatus
@@ -95,6 +95,7 @@ class BatchSync:
         self._places = places
         self._clock = clock
         self.index = RunIndex()
+        self._started = False
 
     def apply(
         self, rows: list[ExtractRow], before_commit: Callable[[], None] | None = None
@@ -102,6 +103,9 @@ class BatchSync:
         """Each row's outcome, committed; ``RowByRowError`` if the chunk must go row by row."""
         try:
             with self._uow_factory() as uow:
+                if not self._started:  # an initial load needs no key read from the database
+                    self.index.complete = uow.bulk.holds_no_persons()
+                    self._started = True
                 chunk = self._read(uow.bulk, rows)
                 prepared = [self._prepare(chunk, row) for row in rows]
                 self._preload(chunk, prepared)
@@ -142,7 +146,7 @@ class BatchSync:
             sex=str(row.sex),
             birthplace=row.birthplace,
             address=row.address,
-            today=self._clock.now().date(),
+            today=chunk.now.date(),
         )
         identifiers = registry.check_consistency(
             demographics, row.si_number, row.cccd, row.bhyt_card
@@ -282,7 +286,7 @@ class BatchSync:
         best = best_of(scored)  # ``a`` is the stored person
         if best is not None and best.decision == Decision.MATCH:
             return self._link_to(chunk, best.a, p), best.a
-        person = Person(uuid.uuid4().hex, p.demographics, chunk.now, chunk.now, identifiers)
+        person = Person(new_id(), p.demographics, chunk.now, chunk.now, identifiers)
         self._add_person(chunk, person, replace(p.record, key=person.id), has_si=True)
         self._issue(chunk, person.id, si, p.demographics)
         if best is None:
@@ -342,7 +346,7 @@ class BatchSync:
         )
         chunk.writes.health_ids.append(
             IssuedHealthId(
-                id=uuid.uuid4().hex,
+                id=new_id(),
                 person_id=person_id,
                 si_number=si,
                 canonical=canonical,
@@ -367,7 +371,7 @@ class BatchSync:
         demographics = Demographics(
             row.full_name, row.birth_date, row.sex, row.birthplace, row.address
         )
-        person = Person(uuid.uuid4().hex, demographics, chunk.now, chunk.now, [identifier])
+        person = Person(new_id(), demographics, chunk.now, chunk.now, [identifier])
         record = matching.record_of(
             key=person.id,
             demographics=demographics,
@@ -406,7 +410,7 @@ def _identifiers(row: ExtractRow) -> list[Identifier]:
 def _review(a: str, b: str, scored: Scored, now: datetime) -> ReviewPair:
     """As ``matching.queue_review`` for a new person (no earlier verdict can exist)."""
     return ReviewPair(
-        id=uuid.uuid4().hex,
+        id=new_id(),
         person_a=a,
         person_b=b,
         probability=scored.probability,

@@ -5,10 +5,17 @@ about: a key is read from the database once, then kept up to date by the run's
 own writes. Each person in it is held as the matcher sees them (a
 ``MatchRecord`` and two flags), never as a full ``Person``: a million-row run
 must fit in memory.
+
+A run that starts on an empty registry (an initial load) is *complete*: every
+person it can meet is one it wrote itself, so no key is ever read from the
+database. Members are kept sorted by person id, the order the database returns
+them in, so a run resumed after a kill (which reads its keys back) picks the
+same candidates, in the same order, as one that was never stopped.
 """
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -35,17 +42,20 @@ def _priority(key: str) -> tuple[int, str]:
 
 class RunIndex:
     def __init__(self) -> None:
-        self.members: dict[str, list[str]] = {}  # blocking key -> person ids
+        self.members: dict[str, list[str]] = {}  # blocking key -> person ids, sorted
         self.known: dict[str, Known] = {}
+        self.complete = False  # the registry holds no person this index does not know
 
     def missing(self, keys: Iterable[str]) -> set[str]:
         """The keys not read from the database yet."""
+        if self.complete:
+            return set()
         return {k for k in keys if k not in self.members}
 
     def load(self, found: dict[str, list[str]]) -> None:
         """Keys as the database holds them; their persons must be made known next."""
         for key, persons in found.items():
-            self.members[key] = list(persons)
+            self.members[key] = sorted(persons)
 
     def link_loaded(self, keys: Iterable[str]) -> None:
         """Note, on each known person, which of these freshly loaded keys list them."""
@@ -66,8 +76,10 @@ class RunIndex:
         known.keys = []
         for key in sorted(keys):
             members = self.members.get(key)
+            if members is None and self.complete:
+                members = self.members[key] = []
             if members is not None:  # keys never loaded are read from the database when asked
-                members.append(person_id)
+                insort(members, person_id)  # new ids sort last: an append, mostly
                 known.keys.append(key)
         self.known[person_id] = known
 
@@ -85,3 +97,4 @@ class RunIndex:
         """Forget everything: after a chunk failed, the database is the only truth."""
         self.members.clear()
         self.known.clear()
+        self.complete = False

@@ -86,6 +86,25 @@ def test_a_duplicate_is_linked_within_a_chunk_and_across_chunks(
     assert person_of(registry, "0123400001") != person_of(registry, "0123456789")
 
 
+@pytest.mark.parametrize("chunk_rows", [2000, 1], ids=["one chunk", "a chunk per row"])
+def test_an_initial_load_reads_no_blocking_key_from_the_database(
+    registry: bootstrap.Registry, monkeypatch: pytest.MonkeyPatch, chunk_rows: int
+) -> None:
+    asked: list[object] = []
+    read = SqlSyncBulkRepository.block_members
+
+    def counted(self: SqlSyncBulkRepository, keys: object) -> dict[str, list[str]]:
+        asked.append(keys)
+        return read(self, keys)  # type: ignore[arg-type]  # the keys asked, passed on
+
+    monkeypatch.setattr(SqlSyncBulkRepository, "block_members", counted)
+    result = run(registry, [THUY, BINH, THUY_AGAIN], chunk_rows)
+    assert result.run.counts["linked"] == 1  # found in the run's own index
+    assert asked == []
+    run(registry, [{**BINH, "MA_SO_BHXH": "0123400002"}])  # the registry is not empty now
+    assert asked != []
+
+
 def test_a_row_links_to_a_person_registered_through_the_api(
     registry: bootstrap.Registry,
 ) -> None:
