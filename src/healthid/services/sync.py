@@ -26,7 +26,8 @@ from healthid.services import registry
 from healthid.services.access import Permission, Principal, RequestContext, authorize
 from healthid.services.audit import record
 from healthid.services.ports import AdminUnits, Clock, KeyRing, UnitOfWork, UnitOfWorkFactory
-from healthid.services.sync_batch import BatchSync, RowByRowError
+from healthid.services.sync_batch import BatchSync
+from healthid.services.sync_pipeline import Chunk, ChunkPipeline, RawRows
 
 Rows = Iterable[tuple[int, dict[str, str] | str]]
 # Rows per transaction: big enough that the per-statement cost vanishes, small
@@ -102,40 +103,47 @@ def _apply(
     return outcome
 
 
-def _apply_chunk(
-    *,
-    chunk: list[tuple[int, dict[str, str] | str]],
-    batch: BatchSync,
-    result: SyncResult,
-    counts: dict[str, int],
-    done: int,
-    progress: Callable[[int], None] | None,
-    written: Callable[[int], None] | None,
-) -> None:
-    """One chunk through the batch path; ``RowByRowError`` if it must go row by row."""
+def _parse(raw: RawRows, done: int, written: Callable[[int], None] | None) -> Chunk:
+    """The chunk's rows validated: those to apply, and those rejected already."""
     rejects: list[Reject] = []
     valid: list[tuple[int, ExtractRow]] = []
-    for line, raw in chunk:
-        if isinstance(raw, str):
-            rejects.append(Reject(line, "", "unreadable_line", raw))
+    for line, row in raw:
+        if isinstance(row, str):
+            rejects.append(Reject(line, "", "unreadable_line", row))
             continue
         try:
-            valid.append((line, parse_row(raw)))
+            valid.append((line, parse_row(row)))
         except RowRejectedError as exc:
             rejects.append(Reject(line, exc.column, exc.rule, exc.message_en))
+    chunk = Chunk(raw, valid, rejects, done)
+    if written is not None:
+        hook = written
 
-    def report_written() -> None:
-        # Written, not yet committed: a kill now (the tests' crash hook) loses the chunk.
-        for offset in range(1, len(chunk) + 1):
-            written(done + offset)  # type: ignore[misc]  # only passed when set
+        def report_written() -> None:
+            # Written, not yet committed: a kill now (the tests' crash hook) loses the chunk.
+            for offset in range(1, len(raw) + 1):
+                hook(done + offset)
 
-    outcomes = batch.apply([row for _, row in valid], report_written if written else None)
-    # Progress only once the chunk is committed: a caller's own transaction (the inbox
-    # renewing its claim) must not wait on the chunk's write lock (SQLite has one).
+        chunk.before_commit = report_written
+    return chunk
+
+
+def _count_committed(
+    chunk: Chunk,
+    *,
+    result: SyncResult,
+    counts: dict[str, int],
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Count a committed chunk's outcomes and rejects, and report its rows."""
+    # Progress only once the chunk is committed and nothing is in flight: a caller's own
+    # transaction (the inbox renewing its claim) must not wait on a chunk's write lock
+    # (SQLite has one).
     if progress is not None:
-        for offset in range(1, len(chunk) + 1):
-            progress(done + offset)
-    for (line, _), outcome in zip(valid, outcomes, strict=True):
+        for offset in range(1, len(chunk.raw) + 1):
+            progress(chunk.done + offset)
+    rejects = list(chunk.rejects)
+    for (line, _), outcome in zip(chunk.valid, chunk.outcomes or [], strict=True):
         if isinstance(outcome, ConflictError):
             rejects.append(Reject(line, outcome.field, outcome.rule, outcome.message_en))
         else:
@@ -196,23 +204,15 @@ def sync_rows(
     result = SyncResult(run)
     counts = dict.fromkeys(("new", "updated", "unchanged", "linked", "queued", "rejected"), 0)
     batch = BatchSync(uow_factory=uow_factory, keys=keys, places=places, clock=clock)
-    done = 0
-    iterator = iter(rows)
-    while chunk := list(itertools.islice(iterator, max(chunk_rows, 1))):
-        try:
-            _apply_chunk(
-                chunk=chunk,
-                batch=batch,
-                result=result,
-                counts=counts,
-                done=done,
-                progress=progress,
-                written=written,
-            )
-        except RowByRowError:
+
+    def settle(chunks: Iterable[Chunk]) -> None:
+        for chunk in chunks:
+            if chunk.outcomes is not None:
+                _count_committed(chunk, result=result, counts=counts, progress=progress)
+                continue
             # Another writer took one of the chunk's unique values (or the chunk holds
             # a case only the row-by-row path decides): the database decides, row by row.
-            for offset, (line, raw) in enumerate(chunk, start=1):
+            for offset, (line, raw) in enumerate(chunk.raw, start=1):
                 _apply_one(
                     line=line,
                     raw=raw,
@@ -224,12 +224,20 @@ def sync_rows(
                     clock=clock,
                 )
                 if written is not None:
-                    written(done + offset)
+                    written(chunk.done + offset)
                 if progress is not None:
-                    progress(done + offset)
-        done += len(chunk)
-        if done % STATISTICS_EVERY_ROWS < len(chunk):
-            _refresh_statistics(uow_factory)
+                    progress(chunk.done + offset)
+
+    done = 0
+    iterator = iter(rows)
+    with ChunkPipeline(batch) as pipeline:
+        while raw := list(itertools.islice(iterator, max(chunk_rows, 1))):
+            settle(pipeline.push(_parse(raw, done, written)))
+            done += len(raw)
+            if done % STATISTICS_EVERY_ROWS < len(raw):
+                settle(pipeline.drain())
+                _refresh_statistics(uow_factory)
+        settle(pipeline.drain())
     if done:
         _refresh_statistics(uow_factory)
     run.counts, run.status, run.finished_at = counts, "finished", clock.now()

@@ -97,43 +97,74 @@ class BatchSync:
         self.index = RunIndex()
         self._started = False
 
-    def apply(
-        self, rows: list[ExtractRow], before_commit: Callable[[], None] | None = None
-    ) -> list[Outcome]:
-        """Each row's outcome, committed; ``RowByRowError`` if the chunk must go row by row."""
+    def decide(
+        self, rows: list[ExtractRow], inflight: ChunkWrites | None = None
+    ) -> tuple[ChunkWrites, list[Outcome]]:
+        """What the chunk writes and each row's outcome; ``RowByRowError`` if it must go row
+        by row. ``inflight``: the previous chunk's writes, perhaps not committed yet — read
+        as if they were."""
         try:
             with self._uow_factory() as uow:
                 if not self._started:  # an initial load needs no key read from the database
                     self.index.complete = uow.bulk.holds_no_persons()
                     self._started = True
-                chunk = self._read(uow.bulk, rows)
+                chunk = self._read(uow.bulk, rows, inflight)
                 prepared = [self._prepare(chunk, row) for row in rows]
-                self._preload(chunk, prepared)
+                self._preload(chunk, prepared, inflight)
                 outcomes = [self._decide(chunk, p) for p in prepared]
-                uow.bulk.write(chunk.writes)
+        except (UniquenessError, RowByRowError, ValidationError) as exc:
+            # The index may hold this chunk's decisions: start again from the database.
+            # A ValidationError here is one the row-by-row path raises too.
+            self.index.clear()
+            raise RowByRowError(type(exc).__name__) from None
+        return chunk.writes, outcomes
+
+    def write(self, writes: ChunkWrites, before_commit: Callable[[], None] | None = None) -> None:
+        """Write and commit one decided chunk; ``RowByRowError`` if the database refuses it.
+
+        Safe in a thread of its own: it touches only its own unit of work, never the index
+        (whoever hears of the refusal clears that).
+        """
+        try:
+            with self._uow_factory() as uow:
+                uow.bulk.write(writes)
                 if before_commit is not None:
                     before_commit()
                 uow.commit()
-        except (UniquenessError, RowByRowError, ValidationError) as exc:
-            # The index may hold this chunk's uncommitted decisions: start again from
-            # the database. A ValidationError here is one the row-by-row path raises too.
-            self.index.clear()
+        except UniquenessError as exc:  # another writer took one of the chunk's unique values
             raise RowByRowError(type(exc).__name__) from None
-        return outcomes
 
     # Reading ---------------------------------------------------------------
 
-    def _read(self, bulk: SyncBulkRepository, rows: list[ExtractRow]) -> _Chunk:
+    def _read(
+        self, bulk: SyncBulkRepository, rows: list[ExtractRow], inflight: ChunkWrites | None
+    ) -> _Chunk:
         identifiers = {i for row in rows for i in _identifiers(row)}
-        sources = bulk.sources({r.source_key for r in rows})
+        keys = {r.source_key for r in rows}
+        si_numbers = {r.si_number for r in rows if r.si_number}
+        sources = bulk.sources(keys)
+        ids_by_si = bulk.health_ids_by_si(si_numbers)
+        owners = bulk.owners(identifiers)
+        stored_sources = set(sources)
+        if inflight is not None:  # committed by the time this chunk writes
+            for key, (state, _) in inflight.sources.items():
+                if key in keys:
+                    sources[key] = state
+                    stored_sources.add(key)
+            for issued in inflight.health_ids:
+                if issued.si_number in si_numbers:
+                    ids_by_si[issued.si_number] = (issued.person_id, issued.status)
+            for person_id, identifier, _ in inflight.identifiers:
+                if identifier in identifiers:
+                    owners[identifier] = person_id
         return _Chunk(
             bulk=bulk,
             now=self._clock.now(),
             key_version=self._keys.issuing_key()[0],
             sources=sources,
-            stored_sources=set(sources),
-            ids_by_si=bulk.health_ids_by_si({r.si_number for r in rows if r.si_number}),
-            owners=bulk.owners(identifiers),
+            stored_sources=stored_sources,
+            ids_by_si=ids_by_si,
+            owners=owners,
         )
 
     def _prepare(self, chunk: _Chunk, row: ExtractRow) -> _Prepared:
@@ -159,7 +190,9 @@ class BatchSync:
             _Registration(row.si_number, row.cccd, demographics, tuple(identifiers), record),
         )
 
-    def _preload(self, chunk: _Chunk, prepared: list[_Prepared]) -> None:
+    def _preload(
+        self, chunk: _Chunk, prepared: list[_Prepared], inflight: ChunkWrites | None
+    ) -> None:
         """Load the keys and persons the chunk's decisions will look at, in bulk."""
         wanted: set[str] = set()
         persons: set[str] = set()
@@ -178,6 +211,8 @@ class BatchSync:
         missing = self.index.missing(wanted)
         if missing:
             found = chunk.bulk.block_members(missing)
+            if inflight is not None:
+                found = _as_committed(found, inflight.blocking_keys)
             self.index.load(found)
             for members in found.values():
                 persons.update(members)
@@ -393,6 +428,20 @@ class BatchSync:
         keys = blocking_keys(known.record)
         chunk.writes.blocking_keys[person_id] = keys
         self.index.put(person_id, known, keys)
+
+
+def _as_committed(
+    found: dict[str, list[str]], rekeyed: dict[str, set[str]]
+) -> dict[str, list[str]]:
+    """Block members as they will be once the chunk that gave ``rekeyed`` their keys commits."""
+    added: dict[str, list[str]] = {}
+    for person_id, keys in rekeyed.items():
+        for key in keys & found.keys():
+            added.setdefault(key, []).append(person_id)
+    return {
+        key: [p for p in members if p not in rekeyed] + added.get(key, [])
+        for key, members in found.items()
+    }
 
 
 def _identifiers(row: ExtractRow) -> list[Identifier]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +20,7 @@ from healthid.domain.bhxh_row import parse_row
 from healthid.domain.identifiers import Identifier
 from healthid.services import registry as services
 from healthid.services import sync
+from healthid.services.sync_batch import BatchSync
 from healthid.synth.bhxh import write
 
 THUY = {
@@ -141,8 +144,9 @@ def test_a_row_matching_two_people_links_to_neither(
     assert len(persons) == 3
 
 
+@pytest.mark.parametrize("chunk_rows", [2000, 1], ids=["one chunk", "a chunk per row"])
 def test_a_chunk_the_database_refuses_is_applied_row_by_row(
-    registry: bootstrap.Registry, monkeypatch: pytest.MonkeyPatch
+    registry: bootstrap.Registry, monkeypatch: pytest.MonkeyPatch, chunk_rows: int
 ) -> None:
     services.establish_health_id(
         uow_factory=registry.uow,
@@ -162,10 +166,51 @@ def test_a_chunk_the_database_refuses_is_applied_row_by_row(
         return {}
 
     monkeypatch.setattr(SqlSyncBulkRepository, "owners", blind)
-    result = run(registry, [BINH, {**THUY, "MA_SO_BHXH": "0123456780", "MA_THE_BHYT": ""}])
+    second_si = {**THUY, "MA_SO_BHXH": "0123456780", "MA_THE_BHYT": ""}
+    # A chunk per row: the third row is decided while the second is being written, as
+    # if the second's new person existed; when the second is refused, the third is
+    # decided again and links to her, not to a person never committed.
+    result = run(registry, [BINH, second_si, THUY_AGAIN], chunk_rows)
     assert result.run.counts["new"] == 1  # Bình, row by row
-    assert result.run.counts["linked"] == 1  # her second SI number, found by her CCCD
+    assert result.run.counts["linked"] == 2  # her second SI number, found by her CCCD
     assert person_of(registry, "0123456780") == person_of(registry, "0123456789")
+    assert person_of(registry, "7912345678") == person_of(registry, "0123456789")
+
+
+def test_a_chunk_decided_while_the_previous_is_written_reads_that_chunks_writes(
+    registry: bootstrap.Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(registry, [BINH])  # a registry in use: blocking keys are read from the database
+    write_now = BatchSync.write
+
+    def slow_write(self: BatchSync, *args: Any, **kwargs: Any) -> None:
+        time.sleep(0.3)  # the next chunk is decided meanwhile, before this one commits
+        write_now(self, *args, **kwargs)
+
+    by_row: list[object] = []
+    apply_now = sync._apply
+
+    def counted(*args: Any, **kwargs: Any) -> str:
+        by_row.append(args)
+        return apply_now(*args, **kwargs)
+
+    monkeypatch.setattr(BatchSync, "write", slow_write)
+    monkeypatch.setattr(sync, "_apply", counted)
+    # Known by CCCD alone: her blocking keys are written, never asked for by her chunk.
+    by_cccd = {**THUY, "MA_SO_BHXH": "", "MA_THE_BHYT": ""}
+    newer = {
+        **THUY_AGAIN,
+        "DIA_CHI": "Số 9 Hùng Vương",
+        "NGAY_CAP_NHAT": "2026-01-02T08:00:00+07:00",
+    }
+    result = run(registry, [by_cccd, THUY_AGAIN, newer], chunk_rows=1)
+    counts = result.run.counts
+    # She is found through her keys while her chunk is in flight, and gets her ID then;
+    # the newer row of her SI number finds the source state that chunk wrote.
+    assert (counts["new"], counts["linked"], counts["updated"]) == (2, 0, 1)
+    her = services.lookup(uow_factory=registry.uow, system="cccd", value=THUY["SO_CCCD"])
+    assert person_of(registry, "7912345678") == her.person.id
+    assert by_row == []  # no chunk refused: each read the one in flight as written
 
 
 def _groups(registry: bootstrap.Registry, rows: list[dict[str, str]]) -> set[frozenset[str]]:
@@ -184,10 +229,18 @@ def _count(registry: bootstrap.Registry, table: str) -> int:
         return int(conn.scalar(sa.text(f"SELECT count(*) FROM {table}")) or 0)  # noqa: S608
 
 
-def test_chunks_decide_as_the_row_by_row_path_does(tmp_path: Path) -> None:
+@pytest.mark.parametrize("seeded", [False, True], ids=["empty registry", "registry in use"])
+@pytest.mark.parametrize("chunk_rows", [37, 1])
+def test_chunks_decide_as_the_row_by_row_path_does(
+    tmp_path: Path, chunk_rows: int, seeded: bool
+) -> None:
+    # Each chunk is decided while the one before is written; in a registry in use
+    # its blocking keys come from the database, as the previous chunk leaves them.
     write(tmp_path / "x", persons=150, dup_rate=0.2, seed=8)
     text = (tmp_path / "x" / "bhxh.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
+    if seeded:
+        rows = [{**THUY, "MA_SO_BHXH": "0199999999", "SO_CCCD": "", "MA_THE_BHYT": ""}, *rows]
 
     def registry_at(name: str) -> bootstrap.Registry:
         return bootstrap.init_registry(
@@ -195,7 +248,11 @@ def test_chunks_decide_as_the_row_by_row_path_does(tmp_path: Path) -> None:
         )[0]
 
     chunked, by_row = registry_at("chunked.db"), registry_at("by_row.db")
-    counts = run(chunked, rows, chunk_rows=37).run.counts
+    if seeded:
+        run(chunked, rows[:1])
+    counts = run(chunked, rows[seeded:], chunk_rows=chunk_rows).run.counts
+    if seeded:
+        counts["new"] += 1
     expected = dict.fromkeys(counts, 0)
     for row in rows:
         outcome = sync._apply(
