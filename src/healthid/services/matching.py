@@ -7,6 +7,7 @@ person (review), or a new person.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 
 from healthid.domain.errors import ValidationError
@@ -160,14 +161,19 @@ def queue_review(
     """
     if uow.reviews.find(a, b) is not None:
         return None
-    pair = ReviewPair(
+    pair = review_pair(a, b, scored, clock.now())
+    uow.reviews.add(pair)
+    return pair
+
+
+def review_pair(a: str, b: str, scored: Scored, at: datetime) -> ReviewPair:
+    """The pending pair ``queue_review`` stores: the score and the weights that explain it."""
+    return ReviewPair(
         id=new_id(),
         person_a=a,
         person_b=b,
         probability=scored.probability,
         weights={name: (scored.levels[name], round(w, 3)) for name, w in scored.weights.items()},
-        created_at=clock.now(),
+        created_at=at,
         status=ReviewStatus.PENDING,
     )
-    uow.reviews.add(pair)
-    return pair

@@ -321,7 +321,11 @@ def find_by_identifier(uow: UnitOfWork, identifier: Identifier) -> Person | None
 
 def current_health_id(uow: UnitOfWork, person_id: str) -> IssuedHealthId | None:
     """The person's active ID, else the latest retired one."""
-    ids = uow.health_ids.for_person(person_id)
+    return current_of(uow.health_ids.for_person(person_id))
+
+
+def current_of(ids: list[IssuedHealthId]) -> IssuedHealthId | None:
+    """``current_health_id`` of a person whose IDs (in issue order) were read already."""
     active = [i for i in ids if i.status == HealthIdStatus.ACTIVE]
     chosen = active or ids
     return chosen[0] if chosen else None

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from healthid.domain.audit import Action
+from healthid.domain.audit import Action, AuditEvent
 from healthid.domain.errors import ConflictError, NotFoundError, ValidationError
 from healthid.domain.ids import new_id
-from healthid.domain.issuance import HealthIdStatus
+from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.person import Person
 from healthid.domain.review import Merge, ReviewPair, ReviewStatus
 from healthid.services import matching
 from healthid.services.access import Permission, Principal, RequestContext, authorize
-from healthid.services.audit import record
+from healthid.services.audit import event, record
 from healthid.services.ports import AdminUnits, Clock, UnitOfWork, UnitOfWorkFactory
 from healthid.services.registry import current_health_id
 
@@ -194,17 +194,56 @@ def merge_in(
                 "already merged into another",
                 "đã được gộp vào người khác",
             )
-    kept = current_health_id(uow, survivor)
-    replaced = []
-    for issued in uow.health_ids.for_person(absorbed):
-        if issued.status == HealthIdStatus.ACTIVE and kept is not None:
-            uow.health_ids.set_status(issued.id, HealthIdStatus.REPLACED, kept.id, clock.now())
-            replaced.append(issued.id)
+    retired = retired_on_merge(
+        current_health_id(uow, survivor), uow.health_ids.for_person(absorbed)
+    )
+    for health_id_id, kept_id in retired.items():
+        uow.health_ids.set_status(health_id_id, HealthIdStatus.REPLACED, kept_id, clock.now())
     moved = uow.persons.move_identifiers(absorbed, survivor)
     uow.persons.set_merged_into(absorbed, survivor)
     uow.persons.set_blocking_keys(absorbed, set())
     matching.index_person(uow, places, _person(uow, survivor))
     uow.reviews.decide(review_id, ReviewStatus.MERGED, _actor(principal), clock.now())
+    done, audited = merge_record(
+        clock=clock,
+        survivor=survivor,
+        absorbed=absorbed,
+        moved=moved,
+        replaced=list(retired),
+        review_id=review_id,
+        principal=principal,
+        ctx=ctx,
+    )
+    uow.reviews.add_merge(done)
+    uow.audit.add(audited)
+    return done
+
+
+def retired_on_merge(
+    kept: IssuedHealthId | None, absorbed_ids: list[IssuedHealthId]
+) -> dict[str, str]:
+    """The absorbed person's Health IDs a merge retires, each with the survivor's ID it leads to.
+
+    ``kept`` is the survivor's current ID. A survivor without one retires nothing:
+    a replaced ID must lead somewhere, so the absorbed person's stay active.
+    """
+    if kept is None:
+        return {}
+    return {i.id: kept.id for i in absorbed_ids if i.status == HealthIdStatus.ACTIVE}
+
+
+def merge_record(
+    *,
+    clock: Clock,
+    survivor: str,
+    absorbed: str,
+    moved: list[str],
+    replaced: list[str],
+    review_id: str,
+    principal: Principal | None = None,
+    ctx: RequestContext | None = None,
+) -> tuple[Merge, AuditEvent]:
+    """The merge to store and its audit event: the caller adds both to the merge's unit of work."""
     done = Merge(
         new_id(),
         survivor,
@@ -215,9 +254,7 @@ def merge_in(
         clock.now(),
         review_id,
     )
-    uow.reviews.add_merge(done)
-    record(
-        uow,
+    audited = event(
         clock=clock,
         action=Action.MERGE,
         principal=principal,
@@ -226,7 +263,7 @@ def merge_in(
         person_id=survivor,
         detail=done.id,
     )
-    return done
+    return done, audited
 
 
 def unmerge(
