@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from healthid.adapters.repositories import Sealer, as_utc
@@ -138,25 +140,35 @@ class SqlAccountRepository:
         return self._session.get(RevokedTokenRow, jti) is not None
 
 
+_AUDIT_EVENTS = cast(Table, AuditEventRow.__table__)
+
+
+def _event_row(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "at": event.at,
+        "action": str(event.action),
+        "outcome": str(event.outcome),
+        "actor": event.actor,
+        "facility_code": event.facility_code,
+        "client_id": event.client_id,
+        "person_id": event.person_id,
+        "purpose": (event.purpose or None) and event.purpose[:200],
+        "source": event.source,
+        "detail": event.detail,
+    }
+
+
 class SqlAuditRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def add(self, event: AuditEvent) -> None:
-        self._session.add(
-            AuditEventRow(
-                at=event.at,
-                action=str(event.action),
-                outcome=str(event.outcome),
-                actor=event.actor,
-                facility_code=event.facility_code,
-                client_id=event.client_id,
-                person_id=event.person_id,
-                purpose=(event.purpose or None) and event.purpose[:200],
-                source=event.source,
-                detail=event.detail,
-            )
-        )
+        self._session.add(AuditEventRow(**_event_row(event)))
+
+    def add_each(self, events: Sequence[AuditEvent]) -> None:
+        # One executemany: the ORM inserts rows with a generated key one by one.
+        if events:
+            self._session.execute(insert(_AUDIT_EVENTS), [_event_row(e) for e in events])
 
     def query(
         self,

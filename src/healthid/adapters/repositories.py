@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import Any, cast
@@ -63,6 +63,35 @@ def one_of(
     return column.in_(values)
 
 
+IN_BATCH = 5000  # values per IN list: well within SQLite's limit on bound parameters
+
+
+def in_batches(values: Collection[str]) -> Iterator[list[str]]:
+    """``values`` sorted and cut into lists short enough for one ``one_of`` each."""
+    ordered = sorted(set(values))
+    for start in range(0, len(ordered), IN_BATCH):
+        yield ordered[start : start + IN_BATCH]
+
+
+def update_each(
+    session: Session, table: Table, column: str, values: Mapping[str, str], **same: object
+) -> None:
+    """Set ``column`` of each row (by id) to its value, and the ``same`` columns alike.
+
+    One executemany: psycopg pipelines it, SQLite reuses the prepared statement.
+    """
+    if not values:
+        return
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values({column: bindparam("new_value"), **same})
+    )
+    session.connection().execute(
+        statement, [{"row_id": row_id, "new_value": v} for row_id, v in values.items()]
+    )
+
+
 def as_utc(moment: datetime) -> datetime:
     # SQLite hands timestamps back naive; they were written in UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -111,10 +140,12 @@ _OWNER = select(_IDENTIFIERS.c.person_id).where(
     _IDENTIFIERS.c.value_index == bindparam("index"),
 )
 _BY_SI = select(_HEALTH_IDS).where(_HEALTH_IDS.c.si_index == bindparam("index"))
+# Issue order; the id settles a tie the same way in every read.
+_ISSUE_ORDER = (_HEALTH_IDS.c.issued_at, _HEALTH_IDS.c.id)
 _OF_PERSON = (
     select(_HEALTH_IDS)
     .where(_HEALTH_IDS.c.person_id == bindparam("person_id"))
-    .order_by(_HEALTH_IDS.c.issued_at)
+    .order_by(*_ISSUE_ORDER)
 )
 
 
@@ -254,11 +285,16 @@ class SqlPersonRepository:
         for row in self._session.execute(query):
             yield self._match_input(row._tuple(), cccd.get(row.id))
 
-    def _first_cccds(self) -> dict[str, tuple[str, bytes]]:
-        """Person -> (row id, ciphertext) of their earliest CCCD, as ``_to_person`` orders them."""
+    def _first_cccds(self, person_ids: list[str] | None = None) -> dict[str, tuple[str, bytes]]:
+        """Person -> (row id, ciphertext) of their earliest CCCD, as ``_to_person`` orders them.
+
+        Of every person, or of those named.
+        """
         query = select(IdentifierRow.id, IdentifierRow.person_id, IdentifierRow.value_ct).where(
             IdentifierRow.system == str(IdentifierSystem.CCCD)
         )
+        if person_ids is not None:
+            query = query.where(one_of(self._session, IdentifierRow.person_id, person_ids))
         cccd: dict[str, tuple[str, bytes]] = {}
         for row_id, person_id, value_ct in self._session.execute(
             query.order_by(IdentifierRow.created_at.desc(), IdentifierRow.id.desc())
@@ -334,12 +370,15 @@ class SqlPersonRepository:
             self._session.execute(
                 delete(_BLOCKING_KEYS).where(_BLOCKING_KEYS.c.person_id == person_id)
             )
-        rows = [
+        rows = self._key_rows(person_id, keys)
+        if rows:
+            self._session.execute(insert(_BLOCKING_KEYS), rows)
+
+    def _key_rows(self, person_id: str, keys: set[str]) -> list[dict[str, str]]:
+        return [
             {"key_index": index, "person_id": person_id}
             for index in sorted({self._block_index(k) for k in keys})
         ]
-        if rows:
-            self._session.execute(insert(_BLOCKING_KEYS), rows)
 
     def candidate_inputs(self, keys: set[str], *, limit: int) -> list[MatchInput]:
         if not keys:
@@ -355,6 +394,56 @@ class SqlPersonRepository:
             )
             for pid, name, date, place, sex, row_id, ct in rows
         ]
+
+    # Set at a time (the batch deduplication's merges) ---------------------
+
+    def merge_states(self, person_ids: Collection[str]) -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
+        for batch in in_batches(person_ids):
+            query = select(PersonRow.id, PersonRow.merged_into)
+            for pid, merged_into in self._session.execute(
+                query.where(one_of(self._session, PersonRow.id, batch))
+            ):
+                found[pid] = merged_into
+        return found
+
+    def identifier_rows(self, person_ids: Collection[str]) -> dict[str, list[str]]:
+        held: dict[str, list[str]] = {}
+        for batch in in_batches(person_ids):
+            query = (
+                select(IdentifierRow.id, IdentifierRow.person_id)
+                .where(one_of(self._session, IdentifierRow.person_id, batch))
+                .order_by(IdentifierRow.created_at, IdentifierRow.id)
+            )
+            for row_id, pid in self._session.execute(query):
+                held.setdefault(pid, []).append(row_id)
+        return held
+
+    def assign_identifier_rows(self, owners: Mapping[str, str]) -> None:
+        update_each(self._session, _IDENTIFIERS, "person_id", owners)
+
+    def set_merged_into_each(self, survivors: Mapping[str, str]) -> None:
+        update_each(self._session, _PERSONS, "merged_into", survivors)
+
+    def match_inputs(self, person_ids: Collection[str]) -> list[MatchInput]:
+        found = []
+        for batch in in_batches(person_ids):
+            cccd = self._first_cccds(batch)
+            query = select(*_MATCH_COLUMNS).where(one_of(self._session, PersonRow.id, batch))
+            for row in self._session.execute(query.order_by(PersonRow.id)):
+                found.append(self._match_input(row._tuple(), cccd.get(row.id)))
+        return found
+
+    def replace_blocking_keys(self, keys: Mapping[str, set[str]]) -> None:
+        for batch in in_batches(keys):
+            self._session.execute(
+                delete(_BLOCKING_KEYS).where(
+                    one_of(self._session, _BLOCKING_KEYS.c.person_id, batch)
+                )
+            )
+        rows = [row for pid, held in keys.items() for row in self._key_rows(pid, held)]
+        if rows:
+            self._session.execute(insert(_BLOCKING_KEYS), rows)
 
     def _to_person(
         self, row: PersonRow, identifier_rows: list[IdentifierRow] | None = None
@@ -438,6 +527,24 @@ class SqlHealthIdRepository:
             update(HealthIdRow)
             .where(HealthIdRow.id == health_id_id)
             .values(status=status, replaced_by=replaced_by, status_changed_at=at)
+        )
+
+    def for_persons(self, person_ids: Collection[str]) -> dict[str, list[IssuedHealthId]]:
+        found: dict[str, list[IssuedHealthId]] = {}
+        for batch in in_batches(person_ids):
+            query = select(_HEALTH_IDS).where(one_of(self._session, _HEALTH_IDS.c.person_id, batch))
+            for row in self._session.execute(query.order_by(*_ISSUE_ORDER)):
+                found.setdefault(row.person_id, []).append(self._to_issued(row))
+        return found
+
+    def mark_replaced(self, replaced_by: Mapping[str, str], at: datetime) -> None:
+        update_each(
+            self._session,
+            _HEALTH_IDS,
+            "replaced_by",
+            replaced_by,
+            status=str(HealthIdStatus.REPLACED),
+            status_changed_at=at,
         )
 
     def _to_issued(self, row: Row[Any]) -> IssuedHealthId:

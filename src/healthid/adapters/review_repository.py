@@ -3,14 +3,48 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from healthid.adapters.repositories import as_utc
+from healthid.adapters.repositories import IN_BATCH, as_utc, one_of
 from healthid.adapters.tables import MergeRow, ReviewPairRow
 from healthid.domain.review import Merge, ReviewPair, ReviewStatus
+
+_REVIEW_PAIRS = cast(Table, ReviewPairRow.__table__)
+_MERGES = cast(Table, MergeRow.__table__)
+
+
+def _pair_row(pair: ReviewPair) -> dict[str, Any]:
+    return {
+        "id": pair.id,
+        "person_a": pair.person_a,
+        "person_b": pair.person_b,
+        "probability": pair.probability,
+        "weights": json.dumps({k: list(v) for k, v in pair.weights.items()}),
+        "status": str(pair.status),
+        "created_at": pair.created_at,
+        "decided_by": pair.decided_by,
+        "decided_at": pair.decided_at,
+    }
+
+
+def _merge_row(merge: Merge) -> dict[str, Any]:
+    return {
+        "id": merge.id,
+        "survivor_id": merge.survivor_id,
+        "absorbed_id": merge.absorbed_id,
+        "review_id": merge.review_id,
+        "moved_identifiers": json.dumps(merge.moved_identifiers),
+        "replaced_health_ids": json.dumps(merge.replaced_health_ids),
+        "merged_by": merge.merged_by,
+        "merged_at": merge.merged_at,
+        "unmerged_by": merge.unmerged_by,
+        "unmerged_at": merge.unmerged_at,
+    }
 
 
 class SqlReviewRepository:
@@ -18,18 +52,29 @@ class SqlReviewRepository:
         self._session = session
 
     def add(self, pair: ReviewPair) -> None:
-        self._session.add(
-            ReviewPairRow(
-                id=pair.id,
-                person_a=pair.person_a,
-                person_b=pair.person_b,
-                probability=pair.probability,
-                weights=json.dumps({k: list(v) for k, v in pair.weights.items()}),
-                status=str(pair.status),
-                created_at=pair.created_at,
-            )
-        )
+        self._session.add(ReviewPairRow(**_pair_row(pair)))
         self._session.flush()
+
+    def add_each(self, pairs: Sequence[ReviewPair]) -> None:
+        if pairs:
+            self._session.execute(insert(_REVIEW_PAIRS), [_pair_row(p) for p in pairs])
+
+    def known(self, pairs: Collection[tuple[str, str]]) -> set[frozenset[str]]:
+        wanted = [frozenset(p) for p in pairs]
+        found: set[frozenset[str]] = set()
+        # A stored pair among those asked has its first person among the persons
+        # asked about: one IN on the column the unique index leads with finds it.
+        step = IN_BATCH // 2  # two persons a pair
+        for start in range(0, len(wanted), step):
+            chunk = set(wanted[start : start + step])
+            people = sorted({p for pair in chunk for p in pair})
+            rows = self._session.execute(
+                select(ReviewPairRow.person_a, ReviewPairRow.person_b).where(
+                    one_of(self._session, ReviewPairRow.person_a, people)
+                )
+            )
+            found.update(k for k in (frozenset(r) for r in rows) if k in chunk)
+        return found
 
     def find(self, person_a: str, person_b: str) -> ReviewPair | None:
         row = self._session.scalar(
@@ -58,19 +103,12 @@ class SqlReviewRepository:
         )
 
     def add_merge(self, merge: Merge) -> None:
-        self._session.add(
-            MergeRow(
-                id=merge.id,
-                survivor_id=merge.survivor_id,
-                absorbed_id=merge.absorbed_id,
-                review_id=merge.review_id,
-                moved_identifiers=json.dumps(merge.moved_identifiers),
-                replaced_health_ids=json.dumps(merge.replaced_health_ids),
-                merged_by=merge.merged_by,
-                merged_at=merge.merged_at,
-            )
-        )
+        self._session.add(MergeRow(**_merge_row(merge)))
         self._session.flush()
+
+    def add_merges(self, merges: Sequence[Merge]) -> None:
+        if merges:
+            self._session.execute(insert(_MERGES), [_merge_row(m) for m in merges])
 
     def get_merge(self, merge_id: str) -> Merge | None:
         return self._to_merge(self._session.get(MergeRow, merge_id))

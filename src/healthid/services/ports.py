@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -88,6 +88,26 @@ class PersonRepository(Protocol):
         loaded whole after.
         """
 
+    # Set at a time, for the batch deduplication's merges: a statement per batch, not per pair.
+
+    def merge_states(self, person_ids: Collection[str]) -> dict[str, str | None]:
+        """Of those persons that exist, whom each was merged into (None: not merged)."""
+
+    def identifier_rows(self, person_ids: Collection[str]) -> dict[str, list[str]]:
+        """Each person's identifier rows by id, earliest linked first (none: left out)."""
+
+    def assign_identifier_rows(self, owners: Mapping[str, str]) -> None:
+        """Give each identifier row (by id) to the person it maps to."""
+
+    def set_merged_into_each(self, survivors: Mapping[str, str]) -> None:
+        """Mark each person (the keys) merged into the person it maps to."""
+
+    def match_inputs(self, person_ids: Collection[str]) -> list[MatchInput]:
+        """Those persons as matching reads them: what ``candidate_inputs`` gives of each."""
+
+    def replace_blocking_keys(self, keys: Mapping[str, set[str]]) -> None:
+        """``set_blocking_keys`` for each person named (an empty set: none left)."""
+
 
 class HealthIdRepository(Protocol):
     def add(self, issued: IssuedHealthId) -> None: ...
@@ -99,6 +119,12 @@ class HealthIdRepository(Protocol):
     def set_status(
         self, health_id_id: str, status: str, replaced_by: str | None, at: datetime
     ) -> None: ...
+
+    def for_persons(self, person_ids: Collection[str]) -> dict[str, list[IssuedHealthId]]:
+        """``for_person`` of each (persons with no ID left out), in one read."""
+
+    def mark_replaced(self, replaced_by: Mapping[str, str], at: datetime) -> None:
+        """Mark each Health ID (by id) replaced by the one it maps to."""
 
 
 class AccountRepository(Protocol):
@@ -137,6 +163,9 @@ class AccountRepository(Protocol):
 
 class AuditRepository(Protocol):
     def add(self, event: AuditEvent) -> None: ...
+
+    def add_each(self, events: Sequence[AuditEvent]) -> None:
+        """``add`` for many events, in one statement (the batch deduplication's merges)."""
 
     def query(
         self,
@@ -178,6 +207,16 @@ class ReviewRepository(Protocol):
     def decide(self, review_id: str, status: str, by: str, at: datetime) -> None: ...
 
     def add_merge(self, merge: Merge) -> None: ...
+
+    # Set at a time, for the batch deduplication: a statement per batch, not per pair.
+
+    def known(self, pairs: Collection[tuple[str, str]]) -> set[frozenset[str]]:
+        """Those of ``pairs`` already stored, in either order and whatever their status."""
+
+    def add_each(self, pairs: Sequence[ReviewPair]) -> None:
+        """Store the pairs as they are, a decision included."""
+
+    def add_merges(self, merges: Sequence[Merge]) -> None: ...
 
     def merge_of_review(self, review_id: str) -> Merge | None:
         """The merge a review decided that still stands, if any."""
