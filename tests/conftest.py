@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,12 @@ def postgres_url() -> Iterator[str]:
     """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
     base = _postgres_base_url()
     assert base is not None
+    with _fresh_schema(base) as url:
+        yield url
+
+
+@contextmanager
+def _fresh_schema(base: str) -> Iterator[str]:
     schema = f"hid_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(base)
     try:
@@ -70,3 +77,22 @@ def registry(settings: Settings) -> Iterator[bootstrap.Registry]:
         yield reg
     finally:
         reg.engine.dispose()
+
+
+@pytest.fixture
+def twin_registry(settings: Settings, tmp_path: Path) -> Iterator[bootstrap.Registry]:
+    """A second registry beside ``registry``: the same backend and key ring, its own database.
+
+    The same key ring makes the same blind indexes, so what one run leaves in
+    ``registry`` can be compared row by row with what another leaves here.
+    """
+    with ExitStack() as stack:
+        if settings.database_url.startswith("sqlite"):
+            url = f"sqlite:///{tmp_path / 'twin.db'}"
+        else:
+            base = _postgres_base_url()
+            assert base is not None
+            url = stack.enter_context(_fresh_schema(base))
+        reg, _ = bootstrap.init_registry(Settings(database_url=url, keys=settings.keys))
+        stack.callback(reg.engine.dispose)  # before its schema is dropped
+        yield reg

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from healthid.domain.errors import ConflictError
 from healthid.matching.model import AMBIGUOUS, Decision, Scored, settle_ambiguous
-from healthid.services import matching, review
-from healthid.services.ports import AdminUnits, Clock, PairFinder, UnitOfWork, UnitOfWorkFactory
+from healthid.services import dedup_batch, matching
+from healthid.services.ports import AdminUnits, Clock, PairFinder, UnitOfWorkFactory
 
 WRITE_BATCH = 500  # pairs a unit of work
 
@@ -32,6 +31,24 @@ def deduplicate(
 ) -> DedupReport:
     """Score every candidate pair; merge 'match' pairs, queue 'review' pairs."""
     report = DedupReport()
+    to_write = pairs_to_write(uow_factory=uow_factory, places=places, finder=finder, report=report)
+    report.merged, report.queued, report.already_known = write_pairs(
+        uow_factory=uow_factory,
+        places=places,
+        clock=clock,
+        pairs=to_write,
+        merge_matches=merge_matches,
+    )
+    return report
+
+
+def pairs_to_write(
+    *, uow_factory: UnitOfWorkFactory, places: AdminUnits, finder: PairFinder, report: DedupReport
+) -> list[Scored]:
+    """Every candidate pair scored as registration scores it; those not 'new', in order.
+
+    Counts the persons, the pairs and the hard rules' verdicts into ``report``.
+    """
     records = {r.key: r for r in matching.registry_records(uow_factory, places)}
     report.persons = len(records)
     model = matching.model()
@@ -47,55 +64,35 @@ def deduplicate(
     ambiguous = sum(1 for s in to_write if s.blocked_by == AMBIGUOUS)
     if ambiguous:
         report.blocked[AMBIGUOUS] = ambiguous
+    return to_write
+
+
+def write_pairs(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    places: AdminUnits,
+    clock: Clock,
+    pairs: list[Scored],
+    merge_matches: bool = True,
+) -> tuple[int, int, int]:
+    """Queue the pairs and merge the sure ones, in order; (merged, queued, already known)."""
+    merged = queued = known = 0
     absorbed: set[str] = set()  # merged away by this run: their later pairs go to a person
     # A commit per batch, not per pair: at a million persons tens of thousands of pairs
     # are written, and a commit waits for the disk. A run stopped midway loses at most
     # the batch in progress; running again picks it up (known pairs are skipped).
-    for start in range(0, len(to_write), WRITE_BATCH):
+    for start in range(0, len(pairs), WRITE_BATCH):
         with uow_factory() as uow:
-            counts = _write(
+            counts = dedup_batch.write(
                 uow,
-                to_write[start : start + WRITE_BATCH],
+                pairs[start : start + WRITE_BATCH],
                 places=places,
                 clock=clock,
                 merge_matches=merge_matches,
                 absorbed=absorbed,
             )
             uow.commit()
-        report.merged += counts[0]
-        report.queued += counts[1]
-        report.already_known += counts[2]
-    return report
-
-
-def _write(
-    uow: UnitOfWork,
-    batch: list[Scored],
-    *,
-    places: AdminUnits,
-    clock: Clock,
-    merge_matches: bool,
-    absorbed: set[str],
-) -> tuple[int, int, int]:
-    """Queue each pair and merge the sure ones; (merged, queued, already known)."""
-    merged = queued = known = 0
-    newly_absorbed: set[str] = set()
-    for scored in batch:
-        a, b = scored.a, scored.b
-        pair = matching.queue_review(uow, clock, a, b, scored)
-        if pair is None:  # decided or queued before: never proposed again
-            known += 1
-            continue
-        gone = absorbed | newly_absorbed
-        if scored.decision == Decision.MATCH and merge_matches and not {a, b} & gone:
-            try:
-                done = review.merge_in(uow, places=places, clock=clock, review_id=pair.id)
-            except ConflictError:
-                pass  # checked before any write: one side was merged elsewhere meanwhile
-            else:
-                newly_absorbed.add(done.absorbed_id)
-                merged += 1
-                continue
-        queued += 1  # a person decides
-    absorbed |= newly_absorbed
+        merged += counts[0]
+        queued += counts[1]
+        known += counts[2]
     return merged, queued, known
