@@ -29,10 +29,9 @@ from healthid.domain.identifiers import (
 from healthid.domain.ids import new_id
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.person import Demographics, Person, parse_demographics
-from healthid.domain.review import ReviewPair, ReviewStatus
 from healthid.domain.sync import SourceState
 from healthid.matching.blocking import blocking_keys
-from healthid.matching.model import Decision, Scored, best_of
+from healthid.matching.model import Decision, best_of
 from healthid.matching.normalise import MatchRecord
 from healthid.services import matching, registry
 from healthid.services.ports import (
@@ -76,6 +75,7 @@ class _Registration:
     demographics: Demographics
     identifiers: tuple[Identifier, ...]
     record: MatchRecord
+    keys: set[str]  # its blocking keys
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,10 @@ class BatchSync:
                 prepared = [self._prepare(chunk, row) for row in rows]
                 self._preload(chunk, prepared, inflight)
                 outcomes = [self._decide(chunk, p) for p in prepared]
+            if self.index.complete:  # what later chunks would otherwise read back
+                self.index.sources.update(chunk.sources)
+                self.index.ids_by_si.update(chunk.ids_by_si)
+                self.index.owners.update(chunk.owners)
         except (UniquenessError, RowByRowError, ValidationError) as exc:
             # The index may hold this chunk's decisions: start again from the database.
             # A ValidationError here is one the row-by-row path raises too.
@@ -142,11 +146,17 @@ class BatchSync:
         identifiers = {i for row in rows for i in _identifiers(row)}
         keys = {r.source_key for r in rows}
         si_numbers = {r.si_number for r in rows if r.si_number}
-        sources = bulk.sources(keys)
-        ids_by_si = bulk.health_ids_by_si(si_numbers)
-        owners = bulk.owners(identifiers)
+        if self.index.complete:  # nothing in the database the run did not write itself
+            run = self.index
+            sources = {k: run.sources[k] for k in keys if k in run.sources}
+            ids_by_si = {s: run.ids_by_si[s] for s in si_numbers if s in run.ids_by_si}
+            owners = {i: run.owners[i] for i in identifiers if i in run.owners}
+        else:
+            sources = bulk.sources(keys)
+            ids_by_si = bulk.health_ids_by_si(si_numbers)
+            owners = bulk.owners(identifiers)
         stored_sources = set(sources)
-        if inflight is not None:  # committed by the time this chunk writes
+        if inflight is not None and not self.index.complete:  # committed before this writes
             for key, (state, _) in inflight.sources.items():
                 if key in keys:
                     sources[key] = state
@@ -187,7 +197,14 @@ class BatchSync:
         )
         return _Prepared(
             row,
-            _Registration(row.si_number, row.cccd, demographics, tuple(identifiers), record),
+            _Registration(
+                row.si_number,
+                row.cccd,
+                demographics,
+                tuple(identifiers),
+                record,
+                blocking_keys(record),
+            ),
         )
 
     def _preload(
@@ -203,7 +220,7 @@ class BatchSync:
                     persons.add(state.person_id)
                 continue
             if p.registration is not None:
-                wanted |= blocking_keys(p.registration.record)
+                wanted |= p.registration.keys
             for identifier in _identifiers(p.row):
                 owner = chunk.owners.get(identifier)
                 if owner is not None:
@@ -313,20 +330,23 @@ class BatchSync:
             if matching.score(known.record, p.record).decision != Decision.MATCH:
                 raise registry.held_by_another_si(identifier)
             return self._link_to(chunk, owner, p), owner
-        scored = []
-        for pid in self.index.candidates(blocking_keys(p.record)):
-            stored = self.index.known[pid].record
-            if matching.may_review(stored, p.record):  # else scored NEW: never a candidate
-                scored.append(matching.score(stored, p.record))
+        model, persons, record = matching.model(), self.index.known, p.record
+        may_review, score = model.may_review, model.score
+        scored = [
+            score(stored, record)
+            for pid in self.index.candidates(p.keys)
+            # else scored NEW: never a candidate
+            if may_review(stored := persons[pid].record, record)
+        ]
         best = best_of(scored)  # ``a`` is the stored person
         if best is not None and best.decision == Decision.MATCH:
             return self._link_to(chunk, best.a, p), best.a
         person = Person(new_id(), p.demographics, chunk.now, chunk.now, identifiers)
-        self._add_person(chunk, person, replace(p.record, key=person.id), has_si=True)
+        self._add_person(chunk, person, replace(p.record, key=person.id), has_si=True, keys=p.keys)
         self._issue(chunk, person.id, si, p.demographics)
         if best is None:
             return "new", person.id
-        chunk.writes.reviews.append(_review(best.a, person.id, best, chunk.now))
+        chunk.writes.reviews.append(matching.review_pair(best.a, person.id, best, chunk.now))
         return "queued", person.id
 
     def _existing(self, chunk: _Chunk, si: str) -> str | None:
@@ -416,16 +436,28 @@ class BatchSync:
         self._add_person(chunk, person, record, has_si=False)
         return "new", person.id
 
-    def _add_person(self, chunk: _Chunk, person: Person, record: MatchRecord, has_si: bool) -> None:
+    def _add_person(
+        self,
+        chunk: _Chunk,
+        person: Person,
+        record: MatchRecord,
+        has_si: bool,
+        keys: set[str] | None = None,
+    ) -> None:
         chunk.writes.persons[person.id] = person
         for identifier in person.identifiers:
             chunk.owners[identifier] = person.id
             chunk.writes.identifiers.append((person.id, identifier, chunk.now))
-        self._index(chunk, person.id, Known(record, has_si, has_id=False))
+        self._index(chunk, person.id, Known(record, has_si, has_id=False), keys)
 
-    def _index(self, chunk: _Chunk, person_id: str, known: Known) -> None:
-        """As ``matching.index_person``: the person's keys replaced, in the store and here."""
-        keys = blocking_keys(known.record)
+    def _index(
+        self, chunk: _Chunk, person_id: str, known: Known, keys: set[str] | None = None
+    ) -> None:
+        """As ``matching.index_person``: the person's keys replaced, in the store and here.
+
+        ``keys``: the record's blocking keys, when already made."""
+        if keys is None:
+            keys = blocking_keys(known.record)
         chunk.writes.blocking_keys[person_id] = keys
         self.index.put(person_id, known, keys)
 
@@ -454,16 +486,3 @@ def _identifiers(row: ExtractRow) -> list[Identifier]:
     if row.bhyt_card:
         found.append(Identifier(IdentifierSystem.BHYT, row.bhyt_card))
     return found
-
-
-def _review(a: str, b: str, scored: Scored, now: datetime) -> ReviewPair:
-    """As ``matching.queue_review`` for a new person (no earlier verdict can exist)."""
-    return ReviewPair(
-        id=new_id(),
-        person_a=a,
-        person_b=b,
-        probability=scored.probability,
-        weights={name: (scored.levels[name], round(w, 3)) for name, w in scored.weights.items()},
-        created_at=now,
-        status=ReviewStatus.PENDING,
-    )

@@ -7,10 +7,15 @@ own writes. Each person in it is held as the matcher sees them (a
 must fit in memory.
 
 A run that starts on an empty registry (an initial load) is *complete*: every
-person it can meet is one it wrote itself, so no key is ever read from the
-database. Members are kept sorted by person id, the order the database returns
-them in, so a run resumed after a kill (which reads its keys back) picks the
-same candidates, in the same order, as one that was never stopped.
+person, identifier, source state and Health ID it can meet is one it wrote
+itself, so it reads none of them from the database; it keeps what it wrote
+here instead. A value another writer took meanwhile still clashes with the
+database's unique indexes when the chunk is written: the chunk goes row by
+row, the index is cleared and the run reads the database from then on.
+
+Members are kept sorted by person id, the order the database returns them in,
+so a run resumed after a kill (which reads its keys back) picks the same
+candidates, in the same order, as one that was never stopped.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from bisect import insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from healthid.domain.identifiers import Identifier
+from healthid.domain.issuance import HealthIdStatus
+from healthid.domain.sync import SourceState
 from healthid.matching.blocking import CANDIDATE_LIMIT
 from healthid.matching.normalise import MatchRecord
 
@@ -45,6 +53,10 @@ class RunIndex:
         self.members: dict[str, list[str]] = {}  # blocking key -> person ids, sorted
         self.known: dict[str, Known] = {}
         self.complete = False  # the registry holds no person this index does not know
+        # What the run wrote, kept only while complete (the database answers otherwise).
+        self.sources: dict[str, SourceState] = {}
+        self.ids_by_si: dict[str, tuple[str, HealthIdStatus]] = {}
+        self.owners: dict[Identifier, str] = {}
 
     def missing(self, keys: Iterable[str]) -> set[str]:
         """The keys not read from the database yet."""
@@ -97,4 +109,7 @@ class RunIndex:
         """Forget everything: after a chunk failed, the database is the only truth."""
         self.members.clear()
         self.known.clear()
+        self.sources.clear()
+        self.ids_by_si.clear()
+        self.owners.clear()
         self.complete = False

@@ -90,22 +90,60 @@ def test_a_duplicate_is_linked_within_a_chunk_and_across_chunks(
 
 
 @pytest.mark.parametrize("chunk_rows", [2000, 1], ids=["one chunk", "a chunk per row"])
-def test_an_initial_load_reads_no_blocking_key_from_the_database(
+def test_an_initial_load_reads_nothing_back_from_the_database(
     registry: bootstrap.Registry, monkeypatch: pytest.MonkeyPatch, chunk_rows: int
 ) -> None:
-    asked: list[object] = []
-    read = SqlSyncBulkRepository.block_members
+    asked: list[str] = []
+    for name in ("block_members", "owners", "sources", "health_ids_by_si"):
+        read = getattr(SqlSyncBulkRepository, name)
 
-    def counted(self: SqlSyncBulkRepository, keys: object) -> dict[str, list[str]]:
-        asked.append(keys)
-        return read(self, keys)  # type: ignore[arg-type]  # the keys asked, passed on
+        def counted(self: SqlSyncBulkRepository, wanted: Any, _read: Any = read) -> Any:
+            asked.append(_read.__name__)
+            return _read(self, wanted)
 
-    monkeypatch.setattr(SqlSyncBulkRepository, "block_members", counted)
-    result = run(registry, [THUY, BINH, THUY_AGAIN], chunk_rows)
-    assert result.run.counts["linked"] == 1  # found in the run's own index
+        monkeypatch.setattr(SqlSyncBulkRepository, name, counted)
+    newer = {**THUY, "DIA_CHI": "Số 9 Hùng Vương", "NGAY_CAP_NHAT": "2026-01-02T08:00:00+07:00"}
+    third_si = {**THUY_AGAIN, "MA_SO_BHXH": "7912345670", "SO_CCCD": THUY["SO_CCCD"]}
+    result = run(registry, [THUY, BINH, THUY_AGAIN, third_si, newer], chunk_rows)
+    counts = result.run.counts
+    # Found in what the run wrote itself: her second SI number (by her keys), her third
+    # (by her CCCD), her newer row (by its source state).
+    assert (counts["new"], counts["linked"], counts["updated"]) == (2, 2, 1)
     assert asked == []
     run(registry, [{**BINH, "MA_SO_BHXH": "0123400002"}])  # the registry is not empty now
-    assert asked != []
+    assert set(asked) == {"block_members", "owners", "sources", "health_ids_by_si"}
+
+
+def test_an_initial_load_meets_what_another_writer_registered_meanwhile(
+    registry: bootstrap.Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decide = BatchSync.decide
+    decided: list[int] = []
+
+    def then_the_api_registers(self: BatchSync, *args: Any, **kwargs: Any) -> Any:
+        found = decide(self, *args, **kwargs)
+        if not decided:  # after the first chunk, the API registers her CCCD
+            services.establish_health_id(
+                uow_factory=registry.uow,
+                keys=registry.keys,
+                places=registry.places,
+                clock=registry.clock,
+                si_number="0123456780",
+                full_name="Nguyễn Thị Thuỷ",
+                birth_date="1990-03-12",
+                sex="female",
+                cccd=THUY["SO_CCCD"],
+            )
+        decided.append(1)
+        return found
+
+    monkeypatch.setattr(BatchSync, "decide", then_the_api_registers)
+    # The run reads nothing back, so it places her as new; the database refuses her
+    # CCCD, the chunk goes row by row, and she is linked to the API's person.
+    result = run(registry, [BINH, THUY, THUY_AGAIN], chunk_rows=1)
+    assert (result.run.counts["new"], result.run.counts["linked"]) == (1, 2)
+    assert person_of(registry, "0123456789") == person_of(registry, "0123456780")
+    assert person_of(registry, "7912345678") == person_of(registry, "0123456780")
 
 
 def test_a_row_links_to_a_person_registered_through_the_api(
