@@ -67,6 +67,9 @@ def rejects(folder: Path) -> list[dict[str, str]]:
         ({"GIOI_TINH": "7"}, "GIOI_TINH", "unknown_sex"),
         ({"NGAY_CAP_NHAT": "hôm qua"}, "NGAY_CAP_NHAT", "bad_format"),
         ({"HO_TEN": ""}, "HO_TEN", "missing"),
+        ({"NGAY_SINH": "20990101"}, "NGAY_SINH", "in_future"),
+        ({"DIA_CHI": "Số 1\x07 Lê Lợi"}, "DIA_CHI", "control_character"),
+        ({"NOI_SINH": "Hà Nội " * 40}, "NOI_SINH", "too_long"),
     ],
 )
 def test_a_bad_row_is_rejected_with_line_column_and_rule_and_the_rest_imported(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 from typing import TypeVar
 
 from healthid.domain.birth_date import BirthDate, parse_birth_date
@@ -17,6 +18,7 @@ from healthid.domain.identifiers import (
     parse_si_number,
 )
 from healthid.domain.names import canonical_name
+from healthid.domain.person import Demographics, display_text
 from healthid.domain.sex import Sex
 
 REQUIRED = ("MA_HO_GD", "HO_TEN", "NGAY_SINH", "GIOI_TINH", "NGAY_CAP_NHAT")
@@ -39,6 +41,12 @@ class ExtractRow:
     address: str | None
     updated_at: datetime
 
+    def demographics(self) -> Demographics:
+        """The row's data as ``parse_demographics`` would have made it (already validated)."""
+        return Demographics(
+            self.full_name, self.birth_date, self.sex, self.birthplace, self.address
+        )
+
 
 class RowRejectedError(ValidationError):
     """A row broke a rule of the format; ``column`` names the BHXH column."""
@@ -49,6 +57,17 @@ class RowRejectedError(ValidationError):
 
 
 T = TypeVar("T")
+
+
+# Birth dates repeat across an extract (tens of thousands of distinct values in a
+# million rows); the day is part of the key, for the rule against future dates.
+@lru_cache(maxsize=1 << 16)
+def _birth_date(raw: str, today: date) -> BirthDate:
+    return parse_birth_date(raw, today=today)
+
+
+def _text(field: str, **limit: int) -> Callable[[str], str]:
+    return lambda raw: display_text(raw, field=field, **limit)
 
 
 def _check(column: str, value: str, parse: Callable[[str], T]) -> T:
@@ -93,7 +112,11 @@ def parse_row(row: dict[str, str]) -> ExtractRow:
         )
     si = _check("MA_SO_BHXH", get["MA_SO_BHXH"], parse_si_number) if get["MA_SO_BHXH"] else None
     _check("HO_TEN", get["HO_TEN"], canonical_name)
-    birth = _check("NGAY_SINH", get["NGAY_SINH"], parse_birth_date)
+    # As parse_demographics stores them: NFC, single spaces, no control characters.
+    name = _check("HO_TEN", get["HO_TEN"], _text("full_name", max_length=100))
+    place = _check("NOI_SINH", get["NOI_SINH"], _text("birthplace")) if get["NOI_SINH"] else None
+    address = _check("DIA_CHI", get["DIA_CHI"], _text("address")) if get["DIA_CHI"] else None
+    birth = _check("NGAY_SINH", get["NGAY_SINH"], lambda raw: _birth_date(raw, date.today()))
     sex = _SEX.get(get["GIOI_TINH"])
     if sex is None:
         raise RowRejectedError(
@@ -131,10 +154,10 @@ def parse_row(row: dict[str, str]) -> ExtractRow:
         cccd=cccd,
         bhyt_card=bhyt,
         household=get["MA_HO_GD"],
-        full_name=get["HO_TEN"],
+        full_name=name,
         birth_date=birth,
         sex=sex,
-        birthplace=get["NOI_SINH"] or None,
-        address=get["DIA_CHI"] or None,
+        birthplace=place,
+        address=address,
         updated_at=updated,
     )

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from healthid.domain.audit import Action
 from healthid.domain.bhxh_row import ExtractRow, RowRejectedError, parse_row
 from healthid.domain.errors import ConflictError, NotFoundError
-from healthid.domain.person import Demographics
 from healthid.domain.sync import Reject, SourceState, SyncRun
 from healthid.matching.model import Decision
 from healthid.services import registry
@@ -41,10 +40,6 @@ STATISTICS_EVERY_ROWS = 100_000
 class SyncResult:
     run: SyncRun
     rejects: list[Reject] = field(default_factory=list)
-
-
-def _demographics(row: ExtractRow) -> Demographics:
-    return Demographics(row.full_name, row.birth_date, row.sex, row.birthplace, row.address)
 
 
 def _apply(
@@ -94,7 +89,7 @@ def _apply(
             outcome = "new"  # the person was known by CCCD alone: their ID is new
     else:
         person_id, created = registry.register_by_cccd(
-            uow_factory, places, clock, str(row.cccd), _demographics(row)
+            uow_factory, places, clock, str(row.cccd), row.demographics()
         )
         outcome = "new" if created else "linked"
     with uow_factory() as uow:

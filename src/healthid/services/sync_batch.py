@@ -28,7 +28,7 @@ from healthid.domain.identifiers import (
 )
 from healthid.domain.ids import new_id
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
-from healthid.domain.person import Demographics, Person, parse_demographics
+from healthid.domain.person import Demographics, Person
 from healthid.domain.sync import SourceState
 from healthid.matching.blocking import blocking_keys
 from healthid.matching.model import Decision, best_of
@@ -181,17 +181,10 @@ class BatchSync:
         state = chunk.sources.get(row.source_key)
         if not row.si_number or (state is not None and state.updated_at >= row.updated_at):
             return _Prepared(row)  # nothing to match: unchanged, or known by CCCD alone
-        demographics = parse_demographics(
-            full_name=row.full_name,
-            birth_date=row.birth_date.compact(),
-            sex=str(row.sex),
-            birthplace=row.birthplace,
-            address=row.address,
-            today=chunk.now.date(),
-        )
-        identifiers = registry.check_consistency(
-            demographics, row.si_number, row.cccd, row.bhyt_card
-        )
+        # parse_row validated the row as establish_health_id validates its input: the
+        # demographics, and the identifiers against each other and against sex and year.
+        demographics = row.demographics()
+        identifiers = _identifiers(row)
         record = matching.record_of(
             key="new", demographics=demographics, identifiers=identifiers, places=self._places
         )
@@ -273,14 +266,7 @@ class BatchSync:
 
     def _correct(self, chunk: _Chunk, row: ExtractRow, person_id: str) -> None:
         """As ``registry.correct_demographics``: what the row leaves out stays as it was."""
-        new = parse_demographics(
-            full_name=row.full_name,
-            birth_date=row.birth_date.compact(),
-            sex=str(row.sex),
-            birthplace=row.birthplace,
-            address=row.address,
-            today=chunk.now.date(),
-        )
+        new = row.demographics()  # validated by parse_row as parse_demographics would
         known = self.index.known[person_id]
         if known.record.cccd is not None:
             check_personal_id_matches(
@@ -423,9 +409,7 @@ class BatchSync:
         owner = chunk.owners.get(identifier)
         if owner is not None:
             return "linked", owner
-        demographics = Demographics(
-            row.full_name, row.birth_date, row.sex, row.birthplace, row.address
-        )
+        demographics = row.demographics()
         person = Person(new_id(), demographics, chunk.now, chunk.now, [identifier])
         record = matching.record_of(
             key=person.id,
