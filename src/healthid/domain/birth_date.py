@@ -34,7 +34,7 @@ _FORMAT_VI = (
 
 
 @functools.total_ordering
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BirthDate:
     """A birth date known to the day, the month or the year only.
 

@@ -7,8 +7,8 @@ strongest part. Regional surname variants (Hoàng/Huỳnh, Vũ/Võ) are one grou
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from healthid.domain.birth_date import BirthDate
 from healthid.domain.names import canonical_name, fold_diacritics
@@ -17,9 +17,14 @@ from healthid.domain.names import canonical_name, fold_diacritics
 SURNAME_GROUPS = {"HUYNH": "HOANG", "VO": "VU"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MatchRecord:
-    """A person as the matcher compares them. Built by the caller from validated data."""
+    """A person as the matcher compares them. Built by the caller from validated data.
+
+    Slots, and the folded forms made once with the record: a sync compares each
+    row with dozens of the million records it holds, and every attribute reached
+    through a dictionary is another trip to memory.
+    """
 
     key: str  # the person id, or the row's source key
     family: str  # canonical (tone-unified, upper case)
@@ -31,20 +36,16 @@ class MatchRecord:
     birth_province: str | None = None  # today's province code
     ward: str | None = None
     household: str | None = None
+    family_folded: str = field(init=False)
+    given_folded: str = field(init=False)
+    surname_group: str = field(init=False)
 
-    # Cached: a registration compares one record with up to hundreds of candidates.
-    @cached_property
-    def family_folded(self) -> str:
-        return fold_diacritics(self.family)
-
-    @cached_property
-    def given_folded(self) -> str:
-        return fold_diacritics(self.given)
-
-    @cached_property
-    def surname_group(self) -> str:
-        folded = self.family_folded
-        return SURNAME_GROUPS.get(folded, folded)
+    def __post_init__(self) -> None:
+        # Made again by dataclasses.replace, so a replaced name never keeps stale forms.
+        folded = fold_diacritics(self.family)
+        object.__setattr__(self, "family_folded", folded)
+        object.__setattr__(self, "given_folded", fold_diacritics(self.given))
+        object.__setattr__(self, "surname_group", SURNAME_GROUPS.get(folded, folded))
 
 
 # Names repeat (Zipf): every registration scores dozens of stored candidates, and

@@ -223,11 +223,12 @@ class BatchSync:
             found = chunk.bulk.block_members(missing)
             if inflight is not None:
                 found = _as_committed(found, inflight.blocking_keys)
-            self.index.load(found)
             for members in found.values():
                 persons.update(members)
-        self._know(chunk, persons)
-        self.index.link_loaded(missing)
+            self._know(chunk, persons)
+            self.index.load(found)
+        else:
+            self._know(chunk, persons)
 
     def _know(self, chunk: _Chunk, person_ids: set[str]) -> None:
         unknown = person_ids - self.index.known.keys()
@@ -316,13 +317,12 @@ class BatchSync:
             if matching.score(known.record, p.record).decision != Decision.MATCH:
                 raise registry.held_by_another_si(identifier)
             return self._link_to(chunk, owner, p), owner
-        model, persons, record = matching.model(), self.index.known, p.record
+        model, record = matching.model(), p.record
         may_review, score = model.may_review, model.score
         scored = [
             score(stored, record)
-            for pid in self.index.candidates(p.keys)
-            # else scored NEW: never a candidate
-            if may_review(stored := persons[pid].record, record)
+            for stored in self.index.candidates(p.keys)
+            if may_review(stored, record)  # else scored NEW: never a candidate
         ]
         best = best_of(scored)  # ``a`` is the stored person
         if best is not None and best.decision == Decision.MATCH:

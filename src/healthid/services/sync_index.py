@@ -34,11 +34,11 @@ from healthid.matching.normalise import MatchRecord
 _KEY_ORDER = {"c": 0, "dG": 1, "dF": 2, "fgpd": 3, "gys": 4}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared and hashed by identity: one object a person
 class Known:
     """What matching needs of a person: their record, and whether they hold an SI number / ID."""
 
-    record: MatchRecord
+    record: MatchRecord  # its key is the person id
     has_si: bool
     has_id: bool
     keys: list[str] = field(default_factory=list)  # loaded keys that list this person
@@ -48,9 +48,15 @@ def _priority(key: str) -> tuple[int, str]:
     return _KEY_ORDER.get(key.split("|", 1)[0], len(_KEY_ORDER)), key
 
 
+def _person_id(known: Known) -> str:
+    return known.record.key
+
+
 class RunIndex:
     def __init__(self) -> None:
-        self.members: dict[str, list[str]] = {}  # blocking key -> person ids, sorted
+        # Blocking key -> the persons under it, sorted by id. The objects themselves,
+        # not their ids: a candidate is then one step away, not a dictionary lookup.
+        self.members: dict[str, list[Known]] = {}
         self.known: dict[str, Known] = {}
         self.complete = False  # the registry holds no person this index does not know
         # What the run wrote, kept only while complete (the database answers otherwise).
@@ -65,17 +71,13 @@ class RunIndex:
         return {k for k in keys if k not in self.members}
 
     def load(self, found: dict[str, list[str]]) -> None:
-        """Keys as the database holds them; their persons must be made known next."""
+        """Keys as the database holds them; every person listed must be known already."""
         for key, persons in found.items():
-            self.members[key] = sorted(persons)
-
-    def link_loaded(self, keys: Iterable[str]) -> None:
-        """Note, on each known person, which of these freshly loaded keys list them."""
-        for key in keys:
-            for person_id in self.members[key]:
-                listed = self.known[person_id].keys
-                if key not in listed:
-                    listed.append(key)
+            members = sorted((self.known[p] for p in persons), key=_person_id)
+            self.members[key] = members
+            for known in members:
+                if key not in known.keys:
+                    known.keys.append(key)
 
     def put(self, person_id: str, known: Known, keys: set[str]) -> None:
         """Record (or re-record) a person under ``keys``, as ``set_blocking_keys`` stores them."""
@@ -83,27 +85,27 @@ class RunIndex:
         if old is not None:
             for key in old.keys:
                 members = self.members.get(key)
-                if members is not None and person_id in members:
-                    members.remove(person_id)
+                if members is not None and old in members:
+                    members.remove(old)
         known.keys = []
         for key in sorted(keys):
             members = self.members.get(key)
             if members is None and self.complete:
                 members = self.members[key] = []
             if members is not None:  # keys never loaded are read from the database when asked
-                insort(members, person_id)  # new ids sort last: an append, mostly
+                insort(members, known, key=_person_id)  # new ids sort last: an append, mostly
                 known.keys.append(key)
         self.known[person_id] = known
 
-    def candidates(self, keys: set[str]) -> list[str]:
+    def candidates(self, keys: set[str]) -> list[MatchRecord]:
         """Persons sharing a key, narrowest keys first, at most ``CANDIDATE_LIMIT``."""
-        seen: dict[str, None] = {}
+        seen: dict[Known, None] = {}
         for key in sorted(keys, key=_priority):
-            for person_id in self.members.get(key, ()):
-                seen.setdefault(person_id)
+            for known in self.members.get(key, ()):
+                seen.setdefault(known)
                 if len(seen) >= CANDIDATE_LIMIT:
-                    return list(seen)
-        return list(seen)
+                    return [k.record for k in seen]
+        return [k.record for k in seen]
 
     def clear(self) -> None:
         """Forget everything: after a chunk failed, the database is the only truth."""
