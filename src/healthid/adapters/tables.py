@@ -83,9 +83,6 @@ class HealthIdRow(Base):
     status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-Index("ix_health_ids_status", HealthIdRow.status)
-
-
 class FacilityRow(Base):
     __tablename__ = "facilities"
 
