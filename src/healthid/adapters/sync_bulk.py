@@ -8,9 +8,11 @@ first still fails here (the database decides), as ``UniquenessError``.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any, cast
 
 import psycopg
@@ -204,47 +206,39 @@ class SqlSyncBulkRepository:
     # Writes --------------------------------------------------------------
 
     def write(self, writes: ChunkWrites) -> None:
+        # Rows are made as COPY takes them (generators), so PostgreSQL inserts the
+        # first while the last are still being sealed.
         seal, seal_optional = self._sealer.seal, self._sealer.seal_optional
-        persons = []
-        for person in writes.persons.values():
-            d, pid = person.demographics, person.id
-            persons.append(
-                (
-                    pid,
-                    str(d.sex),
-                    seal("persons", pid, "full_name", d.full_name),
-                    seal("persons", pid, "birth_date", d.birth_date.compact()),
-                    seal_optional("persons", pid, "birthplace", d.birthplace),
-                    seal_optional("persons", pid, "address", d.address),
-                    seal_optional("persons", pid, "phone", d.phone),
-                    person.created_at,
-                    person.updated_at,
-                )
-            )
         self._insert(
             _PERSONS,
             _PERSON_COLUMNS,
-            persons,
+            (
+                (
+                    p.id,
+                    str(p.demographics.sex),
+                    seal("persons", p.id, "full_name", p.demographics.full_name),
+                    seal("persons", p.id, "birth_date", p.demographics.birth_date.compact()),
+                    seal_optional("persons", p.id, "birthplace", p.demographics.birthplace),
+                    seal_optional("persons", p.id, "address", p.demographics.address),
+                    seal_optional("persons", p.id, "phone", p.demographics.phone),
+                    p.created_at,
+                    p.updated_at,
+                )
+                for p in writes.persons.values()
+            ),
         )
-        rows = []
-        for pid, identifier, at in writes.identifiers:
-            row_id = new_id()
-            index = self._sealer.identifier_index(
-                identifier.system, identifier.scope, identifier.value
-            )
-            value_ct = seal("identifiers", row_id, "value", identifier.value)
-            rows.append(
-                (row_id, pid, str(identifier.system), identifier.scope, index, value_ct, at)
-            )
         self._insert(
             _IDENTIFIERS,
             ("id", "person_id", "system", "scope", "value_index", "value_ct", "created_at"),
-            rows,
+            (
+                self._identifier_row(pid, identifier, at)
+                for pid, identifier, at in writes.identifiers
+            ),
         )
         self._insert(
             _HEALTH_IDS,
             ("id", "person_id", "si_index", "canonical_ct", "key_version", "status", "issued_at"),
-            [
+            (
                 (
                     h.id,
                     h.person_id,
@@ -255,7 +249,7 @@ class SqlSyncBulkRepository:
                     h.issued_at,
                 )
                 for h in writes.health_ids
-            ],
+            ),
         )
         self._write_corrections(writes)
         self._write_blocking_keys(writes)
@@ -276,6 +270,14 @@ class SqlSyncBulkRepository:
             ],
         )
         self._write_sources(writes)
+
+    def _identifier_row(
+        self, person_id: str, identifier: Identifier, at: datetime
+    ) -> tuple[Any, ...]:
+        row_id = new_id()
+        index = self._sealer.identifier_index(identifier.system, identifier.scope, identifier.value)
+        value_ct = self._sealer.seal("identifiers", row_id, "value", identifier.value)
+        return (row_id, person_id, str(identifier.system), identifier.scope, index, value_ct, at)
 
     def _write_corrections(self, writes: ChunkWrites) -> None:
         seal = self._sealer.seal_optional
@@ -311,11 +313,11 @@ class SqlSyncBulkRepository:
         self._insert(
             _BLOCKING_KEYS,
             ("key_index", "person_id"),
-            [
+            (
                 (index, pid)
                 for pid, keys in writes.blocking_keys.items()
                 for index in {block("block", k) for k in keys}
-            ],
+            ),
         )
 
     def _write_sources(self, writes: ChunkWrites) -> None:
@@ -339,12 +341,19 @@ class SqlSyncBulkRepository:
                 changed,
             )
 
-    def _insert(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
+    def _insert(
+        self, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+    ) -> None:
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None:
             return
         connection = self._session.connection()
         if connection.dialect.name != "postgresql":
-            connection.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+            connection.execute(
+                insert(table),
+                [dict(zip(columns, r, strict=True)) for r in itertools.chain([first], rows)],
+            )
             return
         # COPY is several times faster than INSERT for thousands of rows, and runs in
         # the same transaction: a unique clash fails the whole chunk, as it should.
@@ -355,6 +364,7 @@ class SqlSyncBulkRepository:
             with raw.cursor() as cursor:
                 statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
                 with cursor.copy(statement) as copy:
+                    copy.write_row(first)
                     for row in rows:
                         copy.write_row(row)
         except psycopg.errors.UniqueViolation:

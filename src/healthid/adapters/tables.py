@@ -179,7 +179,8 @@ class BlockingKeyRow(Base):
     __tablename__ = "blocking_keys"
 
     key_index: Mapped[str] = mapped_column(String(32), primary_key=True)
-    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), primary_key=True, index=True)
+    # No foreign key: derived data, always read with its person (migration 0011).
+    person_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
 
 
 class ReviewPairRow(Base):
