@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from healthid.domain.audit import Action
 from healthid.domain.bhxh_row import ExtractRow, RowRejectedError, parse_row
-from healthid.domain.errors import ConflictError, NotFoundError
+from healthid.domain.errors import NotFoundError, RuleError
 from healthid.domain.sync import Reject, SourceState, SyncRun
 from healthid.matching.model import Decision
 from healthid.services import registry
@@ -139,7 +139,7 @@ def _count_committed(
             progress(chunk.done + offset)
     rejects = list(chunk.rejects)
     for (line, _), outcome in zip(chunk.valid, chunk.outcomes or [], strict=True):
-        if isinstance(outcome, ConflictError):
+        if isinstance(outcome, RuleError):
             rejects.append(Reject(line, outcome.field, outcome.rule, outcome.message_en))
         else:
             counts[outcome] += 1
@@ -169,7 +169,7 @@ def _apply_one(
     except RowRejectedError as exc:
         result.rejects.append(Reject(line, exc.column, exc.rule, exc.message_en))
         counts["rejected"] += 1
-    except ConflictError as exc:
+    except RuleError as exc:  # the row contradicts what the registry holds (or a conflict)
         result.rejects.append(Reject(line, exc.field, exc.rule, exc.message_en))
         counts["rejected"] += 1
 

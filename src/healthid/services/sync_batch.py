@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from healthid.domain.bhxh_row import ExtractRow
-from healthid.domain.errors import ConflictError, ValidationError
+from healthid.domain.errors import RuleError, ValidationError
 from healthid.domain.health_id import canonical_string
 from healthid.domain.identifiers import (
     Identifier,
@@ -45,7 +45,7 @@ from healthid.services.ports import (
 )
 from healthid.services.sync_index import Known, RunIndex
 
-Outcome = str | ConflictError  # the run's count to add to, or why the row is rejected
+Outcome = str | RuleError  # the run's count to add to, or why the row is rejected
 
 
 class RowByRowError(Exception):
@@ -256,7 +256,7 @@ class BatchSync:
                 outcome, person_id = self._establish(chunk, p.registration)
             else:
                 outcome, person_id = self._by_cccd(chunk, row)
-        except ConflictError as exc:
+        except RuleError as exc:  # checked before the row wrote anything: it is rejected
             return exc
         chunk.sources[row.source_key] = SourceState(person_id, row.updated_at)
         chunk.writes.sources[row.source_key] = (

@@ -20,7 +20,7 @@ from healthid.domain.bhxh_row import parse_row
 from healthid.domain.identifiers import Identifier
 from healthid.services import registry as services
 from healthid.services import sync
-from healthid.services.sync_batch import BatchSync
+from healthid.services.sync_batch import BatchSync, RowByRowError
 from healthid.synth.bhxh import write
 
 THUY = {
@@ -144,6 +144,39 @@ def test_an_initial_load_meets_what_another_writer_registered_meanwhile(
     assert (result.run.counts["new"], result.run.counts["linked"]) == (1, 2)
     assert person_of(registry, "0123456789") == person_of(registry, "0123456780")
     assert person_of(registry, "7912345678") == person_of(registry, "0123456780")
+
+
+@pytest.mark.parametrize("path", ["chunked", "row by row"])
+def test_a_newer_row_that_contradicts_the_persons_cccd_is_rejected_not_fatal(
+    registry: bootstrap.Registry, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    run(registry, [THUY, BINH])
+    if path == "row by row":
+
+        def refuse(self: BatchSync, *args: Any, **kwargs: Any) -> Any:
+            raise RowByRowError("as if the database had refused the chunk")
+
+        monkeypatch.setattr(BatchSync, "decide", refuse)
+    # Her CCCD says born in (19)90; a newer row of her SI number, without the CCCD,
+    # says 1991: the registry keeps her data and rejects the row, and the file's
+    # other rows go in.
+    contradicting = {
+        **THUY,
+        "SO_CCCD": "",
+        "NGAY_SINH": "19910312",
+        "NGAY_CAP_NHAT": "2026-01-02T08:00:00+07:00",
+    }
+    newer_binh = {
+        **BINH,
+        "DIA_CHI": "Số 9 Hùng Vương",
+        "NGAY_CAP_NHAT": "2026-01-02T08:00:00+07:00",
+    }
+    result = run(registry, [contradicting, newer_binh])
+    assert (result.run.counts["rejected"], result.run.counts["updated"]) == (1, 1)
+    [reject] = result.rejects
+    assert (reject.line, reject.rule) == (2, "birth_year_mismatch")
+    her = services.lookup(uow_factory=registry.uow, system="si", value="0123456789")
+    assert her.person.demographics.birth_date.year == 1990
 
 
 def test_a_row_links_to_a_person_registered_through_the_api(
