@@ -73,6 +73,24 @@ def run(
     )
 
 
+def register_her(
+    registry: bootstrap.Registry, *, si_number: str = "0123456789", birthplace: str | None = None
+) -> services.Established:
+    """Thuỷ (THUY's data and CCCD) registered through the API, as a facility would."""
+    return services.establish_health_id(
+        uow_factory=registry.uow,
+        keys=registry.keys,
+        places=registry.places,
+        clock=registry.clock,
+        si_number=si_number,
+        full_name="Nguyễn Thị Thuỷ",
+        birth_date="1990-03-12",
+        sex="female",
+        birthplace=birthplace,
+        cccd=THUY["SO_CCCD"],
+    )
+
+
 def person_of(registry: bootstrap.Registry, si: str) -> str:
     view = services.lookup(uow_factory=registry.uow, system="si", value=si)
     return view.person.id
@@ -123,17 +141,7 @@ def test_an_initial_load_meets_what_another_writer_registered_meanwhile(
     def then_the_api_registers(self: BatchSync, *args: Any, **kwargs: Any) -> Any:
         found = decide(self, *args, **kwargs)
         if not decided:  # after the first chunk, the API registers her CCCD
-            services.establish_health_id(
-                uow_factory=registry.uow,
-                keys=registry.keys,
-                places=registry.places,
-                clock=registry.clock,
-                si_number="0123456780",
-                full_name="Nguyễn Thị Thuỷ",
-                birth_date="1990-03-12",
-                sex="female",
-                cccd=THUY["SO_CCCD"],
-            )
+            register_her(registry, si_number="0123456780")
         decided.append(1)
         return found
 
@@ -182,18 +190,7 @@ def test_a_newer_row_that_contradicts_the_persons_cccd_is_rejected_not_fatal(
 def test_a_row_links_to_a_person_registered_through_the_api(
     registry: bootstrap.Registry,
 ) -> None:
-    first = services.establish_health_id(
-        uow_factory=registry.uow,
-        keys=registry.keys,
-        places=registry.places,
-        clock=registry.clock,
-        si_number="0123456789",
-        full_name="Nguyễn Thị Thuỷ",
-        birth_date="1990-03-12",
-        sex="female",
-        birthplace="Hà Nội",
-        cccd="001190012345",
-    )
+    first = register_her(registry, birthplace="Hà Nội")
     result = run(registry, [BINH, THUY_AGAIN])
     assert (result.run.counts["new"], result.run.counts["linked"]) == (1, 1)
     assert person_of(registry, "7912345678") == first.person_id
@@ -219,17 +216,7 @@ def test_a_row_matching_two_people_links_to_neither(
 def test_a_chunk_the_database_refuses_is_applied_row_by_row(
     registry: bootstrap.Registry, monkeypatch: pytest.MonkeyPatch, chunk_rows: int
 ) -> None:
-    services.establish_health_id(
-        uow_factory=registry.uow,
-        keys=registry.keys,
-        places=registry.places,
-        clock=registry.clock,
-        si_number="0123456789",
-        full_name="Nguyễn Thị Thuỷ",
-        birth_date="1990-03-12",
-        sex="female",
-        cccd="001190012345",
-    )
+    register_her(registry)
 
     # As if the API registered her CCCD after the chunk read who holds what: the
     # chunk's insert of that CCCD then clashes with the unique index.
