@@ -155,6 +155,7 @@ class SqlSyncBulkRepository:
         return self._session.execute(select(PersonRow.id).limit(1)).first() is None
 
     def stored_persons(self, person_ids: Collection[str]) -> dict[str, StoredPerson]:
+        # A delta reads every person under its rows' keys: ~160,000 for 10,000 rows at 1M.
         open_ = self._sealer.open_optional
         found: dict[str, StoredPerson] = {}
         for batch in _batches(person_ids):
@@ -167,7 +168,11 @@ class SqlSyncBulkRepository:
                     IdentifierRow.system,
                     IdentifierRow.value_ct,
                 )
-                .where(one_of(self._session, IdentifierRow.person_id, batch))
+                .where(
+                    one_of(self._session, IdentifierRow.person_id, batch),
+                    # Their BHYT cards are not read: a third of the rows, and of the time.
+                    IdentifierRow.system.in_((IdentifierSystem.SI, IdentifierSystem.CCCD)),
+                )
                 .order_by(IdentifierRow.created_at, IdentifierRow.id)
             ):
                 if system == IdentifierSystem.SI:

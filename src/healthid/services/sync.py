@@ -34,6 +34,11 @@ Rows = Iterable[tuple[int, dict[str, str] | str]]
 CHUNK_ROWS = 2000
 # Rows after which the planner's statistics are refreshed during a run (and at its end).
 STATISTICS_EVERY_ROWS = 100_000
+# ... and at its end, if it started on an empty registry or wrote at least this many
+# rows since the last refresh: a delta of 10,000 rows into a million persons changes
+# no plan (PostgreSQL's own autovacuum waits for a tenth of a table), and refreshing
+# the statistics of a 1M registry costs seconds.
+STATISTICS_AT_END_ROWS = 50_000
 
 
 @dataclass
@@ -233,7 +238,8 @@ def sync_rows(
                 settle(pipeline.drain())
                 _refresh_statistics(uow_factory)
         settle(pipeline.drain())
-    if done:
+    since_refresh = done % STATISTICS_EVERY_ROWS
+    if since_refresh and (batch.initial_load or since_refresh >= STATISTICS_AT_END_ROWS):
         _refresh_statistics(uow_factory)
     run.counts, run.status, run.finished_at = counts, "finished", clock.now()
     with uow_factory() as uow:

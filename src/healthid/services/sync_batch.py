@@ -96,6 +96,7 @@ class BatchSync:
         self._clock = clock
         self.index = RunIndex()
         self._started = False
+        self.initial_load = False  # the run started on an empty registry
 
     def decide(
         self, rows: list[ExtractRow], inflight: ChunkWrites | None = None
@@ -106,7 +107,8 @@ class BatchSync:
         try:
             with self._uow_factory() as uow:
                 if not self._started:  # an initial load needs no key read from the database
-                    self.index.complete = uow.bulk.holds_no_persons()
+                    self.initial_load = uow.bulk.holds_no_persons()
+                    self.index.complete = self.initial_load
                     self._started = True
                 chunk = self._read(uow.bulk, rows, inflight)
                 prepared = [self._prepare(chunk, row) for row in rows]

@@ -350,3 +350,20 @@ def test_a_run_leaves_the_planner_statistics_of_what_it_wrote(
                 sa.text("SELECT count(*) > 0 FROM sqlite_stat1 WHERE tbl = 'blocking_keys'")
             )
     assert analysed
+
+
+def test_a_small_delta_into_a_registry_in_use_leaves_the_statistics_alone(
+    registry: bootstrap.Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refreshed: list[object] = []
+    refresh = SqlSyncBulkRepository.refresh_statistics
+
+    def counted(self: SqlSyncBulkRepository) -> None:
+        refreshed.append(self)
+        refresh(self)
+
+    monkeypatch.setattr(SqlSyncBulkRepository, "refresh_statistics", counted)
+    run(registry, [THUY])
+    assert len(refreshed) == 1  # an initial load, however small, ends with a refresh
+    run(registry, [BINH])
+    assert len(refreshed) == 1  # one row into a registry in use changes no plan
