@@ -12,7 +12,10 @@ rows of people already loaded, half new people), then times in one run:
   duplicates linked or queued for review), as an operator runs it;
 - `healthid sync bhxh` of the delta into that registry, and a `COPY` of the delta.
 
-and prints each time with its multiple of the COPY of the same file.
+and prints each time with its multiple of the COPY of the same file, and the
+CPU time the sync process and PostgreSQL's processes used during the initial
+load (read from /proc: the server must run on this machine), which shows what
+bounds it on two cores.
 """
 
 from __future__ import annotations
@@ -84,6 +87,31 @@ def make_delta(snapshot: Path, rows: int, size: int, seed: int) -> Path:
     return delta
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU time of every PostgreSQL process so far, ended backends included.
+
+    A backend that has ended was reaped by the postmaster, whose ``cutime`` and
+    ``cstime`` then hold its time; a live one counts its own.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        if name.startswith("postgres"):
+            fields = text[text.rindex(")") + 2 :].split()
+            total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    return total / ticks
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def sync_seconds(env: dict[str, str], path: Path) -> tuple[float, str]:
     started = time.perf_counter()
     done = subprocess.run(
@@ -127,7 +155,10 @@ def main() -> None:
     }
     (WORK / "keys.json").unlink(missing_ok=True)
     subprocess.run([str(HEALTHID), "init"], env=env, check=True, capture_output=True)
+    sync_cpu, server_cpu = children_cpu_seconds(), postgres_cpu_seconds()
     load, load_counts = sync_seconds(env, snapshot)
+    sync_cpu = children_cpu_seconds() - sync_cpu
+    server_cpu = postgres_cpu_seconds() - server_cpu
     delta_time, delta_counts = sync_seconds(env, delta)
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
@@ -142,6 +173,8 @@ def main() -> None:
         "delta_s": round(delta_time, 1),
         "delta_x_copy_of_delta": round(delta_time / delta_floor, 1),
         "delta_x_copy_of_snapshot": round(delta_time / floor, 2),
+        "load_sync_cpu_s": round(sync_cpu, 1),
+        "load_postgres_cpu_s": round(server_cpu, 1),
         "peak_rss_mib": round(peak_mib),
         "load_counts": load_counts,
         "delta_counts": delta_counts,
@@ -150,6 +183,10 @@ def main() -> None:
     rate = rows / load
     print(f"initial load (sync):   {load:8.1f} s  = {load / floor:.1f} x COPY  ({rate:.0f} rows/s)")
     print(f"  {load_counts}")
+    print(
+        f"  CPU meanwhile: sync process {sync_cpu:.0f} s ({sync_cpu / load:.0%} of a core),"
+        f" PostgreSQL {server_cpu:.0f} s ({server_cpu / load:.0%} of a core)"
+    )
     print(f"COPY of the delta:     {delta_floor:8.3f} s")
     print(
         f"delta (sync):          {delta_time:8.1f} s  = {delta_time / delta_floor:.1f} x its COPY"
