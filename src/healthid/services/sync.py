@@ -25,6 +25,7 @@ from healthid.services import registry
 from healthid.services.access import Permission, Principal, RequestContext, authorize
 from healthid.services.audit import record
 from healthid.services.ports import AdminUnits, Clock, KeyRing, UnitOfWork, UnitOfWorkFactory
+from healthid.services.run_heap import LongLivedHeap
 from healthid.services.sync_batch import BatchSync
 from healthid.services.sync_pipeline import Chunk, ChunkPipeline, RawRows
 
@@ -230,9 +231,10 @@ def sync_rows(
 
     done = 0
     iterator = iter(rows)
-    with ChunkPipeline(batch) as pipeline:
+    with LongLivedHeap() as heap, ChunkPipeline(batch) as pipeline:
         while raw := list(itertools.islice(iterator, max(chunk_rows, 1))):
             settle(pipeline.push(_parse(raw, done, written)))
+            heap.settle()
             done += len(raw)
             if done % STATISTICS_EVERY_ROWS < len(raw):
                 settle(pipeline.drain())
