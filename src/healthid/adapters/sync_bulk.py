@@ -12,6 +12,7 @@ import itertools
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -43,7 +44,7 @@ from healthid.domain.issuance import HealthIdStatus
 from healthid.domain.person import Demographics
 from healthid.domain.sex import Sex
 from healthid.domain.sync import SourceState
-from healthid.services.ports import ChunkWrites, StoredPerson, UniquenessError
+from healthid.services.ports import ChunkWrites, SealedWrites, StoredPerson, UniquenessError
 
 _PERSONS = cast(Table, PersonRow.__table__)
 _IDENTIFIERS = cast(Table, IdentifierRow.__table__)
@@ -54,6 +55,11 @@ _SOURCES = cast(Table, SyncSourceRow.__table__)
 _ANALYZED = (_PERSONS, _IDENTIFIERS, _HEALTH_IDS, _BLOCKING_KEYS, _REVIEW_PAIRS, _SOURCES)
 _PERSON_COLUMNS = ("id", "sex", "full_name_ct", "birth_date_ct", "birthplace_ct", "address_ct",
                    "phone_ct", "created_at", "updated_at")  # fmt: skip
+_IDENTIFIER_COLUMNS = ("id", "person_id", "system", "scope", "value_index", "value_ct",
+                       "created_at")  # fmt: skip
+_HEALTH_ID_COLUMNS = ("id", "person_id", "si_index", "canonical_ct", "key_version", "status",
+                      "issued_at")  # fmt: skip
+_REVIEW_COLUMNS = ("id", "person_a", "person_b", "probability", "weights", "status", "created_at")
 _IN_BATCH = 5000  # values per IN list: within SQLite's limit on bound parameters
 
 
@@ -61,6 +67,21 @@ def _batches(values: Collection[str]) -> Iterator[list[str]]:
     ordered = sorted(values)
     for start in range(0, len(ordered), _IN_BATCH):
         yield ordered[start : start + _IN_BATCH]
+
+
+@dataclass(frozen=True)
+class _Sealed:
+    """A chunk's rows as the tables hold them, in the order ``write`` sends them."""
+
+    persons: list[tuple[Any, ...]]
+    identifiers: list[tuple[Any, ...]]
+    health_ids: list[tuple[Any, ...]]
+    corrections: list[list[dict[str, Any]]]  # UPDATE parameters, one list per column set
+    rekeyed: list[str]  # stored persons whose blocking keys are replaced
+    blocking_keys: list[tuple[Any, ...]]
+    reviews: list[tuple[Any, ...]]
+    new_sources: list[tuple[Any, ...]]
+    changed_sources: list[dict[str, Any]]
 
 
 class SqlSyncBulkRepository:
@@ -210,71 +231,97 @@ class SqlSyncBulkRepository:
 
     # Writes --------------------------------------------------------------
 
-    def write(self, writes: ChunkWrites) -> None:
-        # Rows are made as COPY takes them (generators), so PostgreSQL inserts the
-        # first while the last are still being sealed.
+    def seal(self, writes: ChunkWrites) -> SealedWrites:
+        """The chunk's rows encrypted and blind-indexed, as ``write`` sends them."""
         seal, seal_optional = self._sealer.seal, self._sealer.seal_optional
-        self._insert(
-            _PERSONS,
-            _PERSON_COLUMNS,
+        persons = [
             (
-                (
-                    p.id,
-                    str(p.demographics.sex),
-                    seal("persons", p.id, "full_name", p.demographics.full_name),
-                    seal("persons", p.id, "birth_date", p.demographics.birth_date.compact()),
-                    seal_optional("persons", p.id, "birthplace", p.demographics.birthplace),
-                    seal_optional("persons", p.id, "address", p.demographics.address),
-                    seal_optional("persons", p.id, "phone", p.demographics.phone),
-                    p.created_at,
-                    p.updated_at,
-                )
-                for p in writes.persons.values()
-            ),
-        )
-        self._insert(
-            _IDENTIFIERS,
-            ("id", "person_id", "system", "scope", "value_index", "value_ct", "created_at"),
+                p.id,
+                str(p.demographics.sex),
+                seal("persons", p.id, "full_name", p.demographics.full_name),
+                seal("persons", p.id, "birth_date", p.demographics.birth_date.compact()),
+                seal_optional("persons", p.id, "birthplace", p.demographics.birthplace),
+                seal_optional("persons", p.id, "address", p.demographics.address),
+                seal_optional("persons", p.id, "phone", p.demographics.phone),
+                p.created_at,
+                p.updated_at,
+            )
+            for p in writes.persons.values()
+        ]
+        identifiers = [
+            self._identifier_row(pid, identifier, at) for pid, identifier, at in writes.identifiers
+        ]
+        health_ids = [
             (
-                self._identifier_row(pid, identifier, at)
-                for pid, identifier, at in writes.identifiers
-            ),
-        )
-        self._insert(
-            _HEALTH_IDS,
-            ("id", "person_id", "si_index", "canonical_ct", "key_version", "status", "issued_at"),
+                h.id,
+                h.person_id,
+                self._sealer.identifier_index(IdentifierSystem.SI, "", h.si_number),
+                seal("health_ids", h.id, "canonical", h.canonical),
+                h.key_version,
+                str(h.status),
+                h.issued_at,
+            )
+            for h in writes.health_ids
+        ]
+        block = self._sealer.index
+        keys = [
+            (index, pid)
+            for pid, person_keys in writes.blocking_keys.items()
+            for index in {block("block", k) for k in person_keys}
+        ]
+        reviews = [
             (
-                (
-                    h.id,
-                    h.person_id,
-                    self._sealer.identifier_index(IdentifierSystem.SI, "", h.si_number),
-                    seal("health_ids", h.id, "canonical", h.canonical),
-                    h.key_version,
-                    str(h.status),
-                    h.issued_at,
-                )
-                for h in writes.health_ids
-            ),
+                r.id,
+                r.person_a,
+                r.person_b,
+                r.probability,
+                json.dumps({k: list(v) for k, v in r.weights.items()}),
+                str(r.status),
+                r.created_at,
+            )
+            for r in writes.reviews
+        ]
+        new_sources, changed_sources = self._seal_sources(writes)
+        return _Sealed(
+            persons=persons,
+            identifiers=identifiers,
+            health_ids=health_ids,
+            corrections=self._seal_corrections(writes),
+            rekeyed=[pid for pid in writes.blocking_keys if pid not in writes.persons],
+            blocking_keys=keys,
+            reviews=reviews,
+            new_sources=new_sources,
+            changed_sources=changed_sources,
         )
-        self._write_corrections(writes)
-        self._write_blocking_keys(writes)
-        self._insert(
-            _REVIEW_PAIRS,
-            ("id", "person_a", "person_b", "probability", "weights", "status", "created_at"),
-            [
-                (
-                    r.id,
-                    r.person_a,
-                    r.person_b,
-                    r.probability,
-                    json.dumps({k: list(v) for k, v in r.weights.items()}),
-                    str(r.status),
-                    r.created_at,
-                )
-                for r in writes.reviews
-            ],
-        )
-        self._write_sources(writes)
+
+    def write(self, sealed: SealedWrites) -> None:
+        if not isinstance(sealed, _Sealed):
+            raise TypeError("write takes what this repository's seal made")
+        self._insert(_PERSONS, _PERSON_COLUMNS, sealed.persons)
+        self._insert(_IDENTIFIERS, _IDENTIFIER_COLUMNS, sealed.identifiers)
+        self._insert(_HEALTH_IDS, _HEALTH_ID_COLUMNS, sealed.health_ids)
+        for params in sealed.corrections:
+            columns = [k for k in params[0] if k != "pid"]
+            statement = (
+                update(_PERSONS)
+                .where(_PERSONS.c.id == bindparam("pid"))
+                .values({c: bindparam(c) for c in columns})
+            )
+            self._session.connection().execute(statement, params)
+        for batch in _batches(sealed.rekeyed):  # their stored keys give way to the new ones
+            self._session.execute(
+                delete(BlockingKeyRow).where(one_of(self._session, BlockingKeyRow.person_id, batch))
+            )
+        self._insert(_BLOCKING_KEYS, ("key_index", "person_id"), sealed.blocking_keys)
+        self._insert(_REVIEW_PAIRS, _REVIEW_COLUMNS, sealed.reviews)
+        self._insert(_SOURCES, ("source_index", "person_id", "updated_at"), sealed.new_sources)
+        if sealed.changed_sources:
+            self._session.connection().execute(
+                update(_SOURCES)
+                .where(_SOURCES.c.source_index == bindparam("idx"))
+                .values(person_id=bindparam("pid"), updated_at=bindparam("at")),
+                sealed.changed_sources,
+            )
 
     def _identifier_row(
         self, person_id: str, identifier: Identifier, at: datetime
@@ -284,7 +331,8 @@ class SqlSyncBulkRepository:
         value_ct = self._sealer.seal("identifiers", row_id, "value", identifier.value)
         return (row_id, person_id, str(identifier.system), identifier.scope, index, value_ct, at)
 
-    def _write_corrections(self, writes: ChunkWrites) -> None:
+    def _seal_corrections(self, writes: ChunkWrites) -> list[list[dict[str, Any]]]:
+        """Corrected persons as UPDATE parameters, grouped by the columns they leave alone."""
         seal = self._sealer.seal_optional
         groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
         for pid, (d, at, keep) in writes.corrected.items():
@@ -299,33 +347,12 @@ class SqlSyncBulkRepository:
                 "updated_at": at,
             }
             groups[keep].append({k: v for k, v in values.items() if k[:-3] not in keep})
-        for params in groups.values():
-            columns = [k for k in params[0] if k != "pid"]
-            statement = (
-                update(_PERSONS)
-                .where(_PERSONS.c.id == bindparam("pid"))
-                .values({c: bindparam(c) for c in columns})
-            )
-            self._session.connection().execute(statement, params)
+        return list(groups.values())
 
-    def _write_blocking_keys(self, writes: ChunkWrites) -> None:
-        stored = [pid for pid in writes.blocking_keys if pid not in writes.persons]
-        for batch in _batches(stored):
-            self._session.execute(
-                delete(BlockingKeyRow).where(one_of(self._session, BlockingKeyRow.person_id, batch))
-            )
-        block = self._sealer.index
-        self._insert(
-            _BLOCKING_KEYS,
-            ("key_index", "person_id"),
-            (
-                (index, pid)
-                for pid, keys in writes.blocking_keys.items()
-                for index in {block("block", k) for k in keys}
-            ),
-        )
-
-    def _write_sources(self, writes: ChunkWrites) -> None:
+    def _seal_sources(
+        self, writes: ChunkWrites
+    ) -> tuple[list[tuple[Any, ...]], list[dict[str, Any]]]:
+        """Source states to insert (rows) and to update (parameters)."""
         new, changed = [], []
         for key, (state, stored) in writes.sources.items():
             index = self._sealer.index("bhxh-source", key)
@@ -333,18 +360,7 @@ class SqlSyncBulkRepository:
                 changed.append({"idx": index, "pid": state.person_id, "at": state.updated_at})
             else:
                 new.append((index, state.person_id, state.updated_at))
-        self._insert(
-            _SOURCES,
-            ("source_index", "person_id", "updated_at"),
-            new,
-        )
-        if changed:
-            self._session.connection().execute(
-                update(_SOURCES)
-                .where(_SOURCES.c.source_index == bindparam("idx"))
-                .values(person_id=bindparam("pid"), updated_at=bindparam("at")),
-                changed,
-            )
+        return new, changed
 
     def _insert(
         self, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]

@@ -320,6 +320,13 @@ class ChunkWrites:
     sources: dict[str, tuple[SourceState, bool]] = field(default_factory=dict)  # (state, stored)
 
 
+class SealedWrites(Protocol):
+    """A chunk's writes encrypted and blind-indexed by the store (``seal``), ready to send.
+
+    Sealing is Python's work and writing mostly the database's: the sync seals a
+    chunk where it decides it, so the thread that writes it only sends rows."""
+
+
 class SyncBulkRepository(Protocol):
     """Set-at-a-time reads and writes for the batch sync: one query per chunk, not per row."""
 
@@ -341,8 +348,11 @@ class SyncBulkRepository(Protocol):
 
     def stored_persons(self, person_ids: Collection[str]) -> dict[str, StoredPerson]: ...
 
-    def write(self, writes: ChunkWrites) -> None:
-        """Write the chunk; raises ``UniquenessError`` if a unique value is already taken."""
+    def seal(self, writes: ChunkWrites) -> SealedWrites:
+        """The chunk's rows as the store keeps them; touches no table."""
+
+    def write(self, sealed: SealedWrites) -> None:
+        """Write a sealed chunk; raises ``UniquenessError`` if a unique value is already taken."""
 
     def refresh_statistics(self) -> None:
         """Let the database's planner see how much the sync has written (ANALYZE, VACUUM)."""

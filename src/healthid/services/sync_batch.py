@@ -39,6 +39,7 @@ from healthid.services.ports import (
     ChunkWrites,
     Clock,
     KeyRing,
+    SealedWrites,
     SyncBulkRepository,
     UniquenessError,
     UnitOfWorkFactory,
@@ -100,10 +101,10 @@ class BatchSync:
 
     def decide(
         self, rows: list[ExtractRow], inflight: ChunkWrites | None = None
-    ) -> tuple[ChunkWrites, list[Outcome]]:
-        """What the chunk writes and each row's outcome; ``RowByRowError`` if it must go row
-        by row. ``inflight``: the previous chunk's writes, perhaps not committed yet — read
-        as if they were."""
+    ) -> tuple[ChunkWrites, SealedWrites, list[Outcome]]:
+        """What the chunk writes (and sealed, as ``write`` takes it) and each row's outcome;
+        ``RowByRowError`` if it must go row by row. ``inflight``: the previous chunk's
+        writes, perhaps not committed yet — read as if they were."""
         try:
             with self._uow_factory() as uow:
                 if not self._started:  # an initial load needs no key read from the database
@@ -114,6 +115,7 @@ class BatchSync:
                 prepared = [self._prepare(chunk, row) for row in rows]
                 self._preload(chunk, prepared, inflight)
                 outcomes = [self._decide(chunk, p) for p in prepared]
+                sealed = uow.bulk.seal(chunk.writes)  # here, not in the writer thread
             if self.index.complete:  # what later chunks would otherwise read back
                 self.index.sources.update(chunk.sources)
                 self.index.ids_by_si.update(chunk.ids_by_si)
@@ -123,9 +125,9 @@ class BatchSync:
             # A ValidationError here is one the row-by-row path raises too.
             self.index.clear()
             raise RowByRowError(type(exc).__name__) from None
-        return chunk.writes, outcomes
+        return chunk.writes, sealed, outcomes
 
-    def write(self, writes: ChunkWrites, before_commit: Callable[[], None] | None = None) -> None:
+    def write(self, sealed: SealedWrites, before_commit: Callable[[], None] | None = None) -> None:
         """Write and commit one decided chunk; ``RowByRowError`` if the database refuses it.
 
         Safe in a thread of its own: it touches only its own unit of work, never the index
@@ -133,7 +135,7 @@ class BatchSync:
         """
         try:
             with self._uow_factory() as uow:
-                uow.bulk.write(writes)
+                uow.bulk.write(sealed)
                 if before_commit is not None:
                     before_commit()
                 uow.commit()

@@ -1,7 +1,9 @@
 """The sync's chunks in a pipeline: one is written and committed while the next is decided.
 
 Deciding a chunk is Python's work, writing it is mostly the database's; on two
-cores they can overlap. The next chunk reads the registry while the previous
+cores they can overlap. A chunk is sealed (encrypted, blind-indexed) where it is
+decided, so the writer thread only sends rows and waits for the database, and
+does not compete with the next decision for the interpreter. The next chunk reads the registry while the previous
 one may not be committed yet, so it reads that chunk's writes as if they were
 (``BatchSync.decide``'s ``inflight``). If the database then refuses the
 previous chunk, the next one's decisions rest on writes that never happened:
@@ -21,7 +23,7 @@ from typing import Self
 
 from healthid.domain.bhxh_row import ExtractRow
 from healthid.domain.sync import Reject
-from healthid.services.ports import ChunkWrites
+from healthid.services.ports import ChunkWrites, SealedWrites
 from healthid.services.sync_batch import BatchSync, Outcome, RowByRowError
 
 RawRows = list[tuple[int, dict[str, str] | str]]
@@ -40,6 +42,7 @@ class Chunk:
     # None when it comes back refused: the caller applies it row by row.
     outcomes: list[Outcome] | None = None
     writes: ChunkWrites = field(default_factory=ChunkWrites)
+    sealed: SealedWrites | None = None  # the writes as the writer thread sends them
 
 
 class ChunkPipeline:
@@ -73,10 +76,10 @@ class ChunkPipeline:
             yield previous
             if previous.outcomes is None:  # decided on writes that never happened
                 self._decide(chunk)
-        if chunk.outcomes is None:
+        if chunk.outcomes is None or chunk.sealed is None:  # decided: both, or neither
             yield chunk
             return
-        future = self._executor.submit(self._batch.write, chunk.writes, chunk.before_commit)
+        future = self._executor.submit(self._batch.write, chunk.sealed, chunk.before_commit)
         self._inflight = (chunk, future)
 
     def drain(self) -> Iterator[Chunk]:
@@ -87,7 +90,8 @@ class ChunkPipeline:
     def _decide(self, chunk: Chunk) -> None:
         inflight = self._inflight[0].writes if self._inflight is not None else None
         try:
-            chunk.writes, outcomes = self._batch.decide([r for _, r in chunk.valid], inflight)
+            decided = self._batch.decide([r for _, r in chunk.valid], inflight)
+            chunk.writes, chunk.sealed, outcomes = decided
         except RowByRowError:
             chunk.outcomes = None
         else:
