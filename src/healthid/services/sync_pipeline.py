@@ -3,8 +3,9 @@
 Deciding a chunk is Python's work, writing it is mostly the database's; on two
 cores they can overlap. A chunk is sealed (encrypted, blind-indexed) where it is
 decided, so the writer thread only sends rows and waits for the database, and
-does not compete with the next decision for the interpreter. The next chunk reads the registry while the previous
-one may not be committed yet, so it reads that chunk's writes as if they were
+does not compete with the next decision for the interpreter. The next chunk
+reads the registry while the previous one may not be committed yet, so it
+reads that chunk's writes as if they were
 (``BatchSync.decide``'s ``inflight``). If the database then refuses the
 previous chunk, the next one's decisions rest on writes that never happened:
 they are thrown away and made again once the refused chunk has gone row by row.
