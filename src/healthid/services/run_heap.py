@@ -13,24 +13,17 @@ are unfrozen, so that any reference cycle among them is collected after all.
 from __future__ import annotations
 
 import gc
-from types import TracebackType
-from typing import Self
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 
-class LongLivedHeap:
-    """``with LongLivedHeap() as heap: ... heap.settle()`` after each chunk."""
+@contextmanager
+def long_lived_heap() -> Iterator[Callable[[], None]]:
+    """``with long_lived_heap() as settle: ...``, calling ``settle()`` after each chunk.
 
-    def __enter__(self) -> Self:
-        return self
-
-    def settle(self) -> None:
-        """What is alive now lives on: the collector no longer walks it."""
-        gc.freeze()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    ``settle``: what is alive now lives on, and the collector no longer walks it.
+    """
+    try:
+        yield gc.freeze
+    finally:
         gc.unfreeze()

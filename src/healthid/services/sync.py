@@ -25,7 +25,7 @@ from healthid.services import registry
 from healthid.services.access import Permission, Principal, RequestContext, authorize
 from healthid.services.audit import record
 from healthid.services.ports import AdminUnits, Clock, KeyRing, UnitOfWork, UnitOfWorkFactory
-from healthid.services.run_heap import LongLivedHeap
+from healthid.services.run_heap import long_lived_heap
 from healthid.services.sync_batch import BatchSync
 from healthid.services.sync_pipeline import Chunk, ChunkPipeline, RawRows
 
@@ -231,10 +231,10 @@ def sync_rows(
 
     done = 0
     iterator = iter(rows)
-    with LongLivedHeap() as heap, ChunkPipeline(batch) as pipeline:
+    with long_lived_heap() as settle_heap, ChunkPipeline(batch) as pipeline:
         while raw := list(itertools.islice(iterator, max(chunk_rows, 1))):
             settle(pipeline.push(_parse(raw, done, written)))
-            heap.settle()
+            settle_heap()
             done += len(raw)
             if done % STATISTICS_EVERY_ROWS < len(raw):
                 settle(pipeline.drain())

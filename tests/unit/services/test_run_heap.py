@@ -7,7 +7,7 @@ import weakref
 
 import pytest
 
-from healthid.services.run_heap import LongLivedHeap
+from healthid.services.run_heap import long_lived_heap
 
 
 class Node:
@@ -16,11 +16,11 @@ class Node:
 
 
 def test_objects_alive_after_a_chunk_are_left_alone_until_the_run_ends() -> None:
-    with LongLivedHeap() as heap:
+    with long_lived_heap() as settle:
         a, b = Node(), Node()
         a.partner, b.partner = b, a  # a reference cycle: only the collector frees it
         cycle = weakref.ref(a)
-        heap.settle()
+        settle()
         assert gc.get_freeze_count() > 0
         del a, b
         gc.collect()
@@ -31,17 +31,17 @@ def test_objects_alive_after_a_chunk_are_left_alone_until_the_run_ends() -> None
 
 
 def test_a_frozen_object_is_freed_as_soon_as_nothing_refers_to_it() -> None:
-    with LongLivedHeap() as heap:
+    with long_lived_heap() as settle:
         leaf = Node()
         gone = weakref.ref(leaf)
-        heap.settle()
+        settle()
         del leaf
         assert gone() is None  # reference counting needs no collector
 
 
 def failing_run() -> None:
-    with LongLivedHeap() as heap:
-        heap.settle()
+    with long_lived_heap() as settle:
+        settle()
         raise RuntimeError("the database went away")
 
 
