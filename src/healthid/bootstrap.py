@@ -19,10 +19,10 @@ from healthid.adapters.credentials import Argon2Hasher, JwtSigner
 from healthid.adapters.crypto import BlindIndex, FieldCipher
 from healthid.adapters.database import holds_persons, make_engine, migrate
 from healthid.adapters.keyring_file import FileKeyRing, KeyRingError
-from healthid.adapters.repositories import Sealer
 from healthid.adapters.schedule import CronSchedule
 from healthid.adapters.splink_pairs import SplinkPairFinder, SplinkTrainer
 from healthid.adapters.splink_spark import EngineUnavailableError, SparkPairFinder, check_spark
+from healthid.adapters.store import Sealer
 from healthid.adapters.sync_files import FolderInbox
 from healthid.adapters.sync_files import write_reports as write_sync_reports
 from healthid.adapters.totp import PyOtpCodes

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from healthid.adapters.repositories import Sealer, as_utc
+from healthid.adapters.store import Sealer, as_utc
 from healthid.adapters.tables import (
     ApiClientRow,
     AuditEventRow,

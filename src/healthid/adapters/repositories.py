@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from sqlalchemy import (
     Integer,
-    Row,
     Select,
     String,
     Table,
@@ -18,21 +17,19 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal,
     select,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from healthid.adapters.crypto import BlindIndex, FieldCipher
+from healthid.adapters.store import Sealer, as_utc, in_batches, one_of, update_each
 from healthid.adapters.tables import BlockingKeyRow, HealthIdRow, IdentifierRow, PersonRow
 from healthid.domain.birth_date import parse_birth_date
 from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.ids import new_id
-from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.person import Demographics, Person
 from healthid.domain.sex import Sex
 from healthid.services.ports import MatchInput
@@ -47,79 +44,6 @@ _BLOCKING_KEYS = cast(Table, BlockingKeyRow.__table__)
 # Stored birth dates were validated when written and repeat across a registry
 # (a few tens of thousands of distinct values); matching reads up to 150 a time.
 _stored_birth_date = lru_cache(maxsize=1 << 15)(parse_birth_date)
-
-
-def one_of(
-    session: Session, column: ColumnElement[str] | InstrumentedAttribute[str], values: list[str]
-) -> ColumnElement[bool]:
-    """``column IN values``; on PostgreSQL one array parameter, not one per value.
-
-    The statement's text is then the same whatever the number of values, so psycopg
-    prepares it once and PostgreSQL plans it once (and does not parse thousands of
-    placeholders on every execution).
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(literal(values, type_=ARRAY(String)))
-    return column.in_(values)
-
-
-IN_BATCH = 5000  # values per IN list: well within SQLite's limit on bound parameters
-
-
-def in_batches(values: Collection[str]) -> Iterator[list[str]]:
-    """``values`` sorted and cut into lists short enough for one ``one_of`` each."""
-    ordered = sorted(set(values))
-    for start in range(0, len(ordered), IN_BATCH):
-        yield ordered[start : start + IN_BATCH]
-
-
-def update_each(
-    session: Session, table: Table, column: str, values: Mapping[str, str], **same: object
-) -> None:
-    """Set ``column`` of each row (by id) to its value, and the ``same`` columns alike.
-
-    One executemany: psycopg pipelines it, SQLite reuses the prepared statement.
-    """
-    if not values:
-        return
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("row_id"))
-        .values({column: bindparam("new_value"), **same})
-    )
-    session.connection().execute(
-        statement, [{"row_id": row_id, "new_value": v} for row_id, v in values.items()]
-    )
-
-
-def as_utc(moment: datetime) -> datetime:
-    # SQLite hands timestamps back naive; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-class Sealer:
-    """Encryption and blind indexing with the row-binding conventions of this store."""
-
-    def __init__(self, cipher: FieldCipher, index: BlindIndex) -> None:
-        self.cipher = cipher
-        self.index = index
-
-    def seal(self, table: str, row_id: str, column: str, value: str) -> bytes:
-        return self.cipher.encrypt(value, aad=f"{table}/{row_id}/{column}")
-
-    def seal_optional(
-        self, table: str, row_id: str, column: str, value: str | None
-    ) -> bytes | None:
-        return None if value is None else self.seal(table, row_id, column, value)
-
-    def open(self, table: str, row_id: str, column: str, blob: bytes) -> str:
-        return self.cipher.decrypt(blob, aad=f"{table}/{row_id}/{column}")
-
-    def open_optional(self, table: str, row_id: str, column: str, blob: bytes | None) -> str | None:
-        return None if blob is None else self.open(table, row_id, column, blob)
-
-    def identifier_index(self, system: str, scope: str, value: str) -> str:
-        return self.index(f"identifier/{system}/{scope}", value)
 
 
 # What matching reads of a person (``_match_input`` decrypts them).
@@ -138,14 +62,6 @@ _OWNER = select(_IDENTIFIERS.c.person_id).where(
     _IDENTIFIERS.c.system == bindparam("system"),
     _IDENTIFIERS.c.scope == bindparam("scope"),
     _IDENTIFIERS.c.value_index == bindparam("index"),
-)
-_BY_SI = select(_HEALTH_IDS).where(_HEALTH_IDS.c.si_index == bindparam("index"))
-# Issue order; the id settles a tie the same way in every read.
-_ISSUE_ORDER = (_HEALTH_IDS.c.issued_at, _HEALTH_IDS.c.id)
-_OF_PERSON = (
-    select(_HEALTH_IDS)
-    .where(_HEALTH_IDS.c.person_id == bindparam("person_id"))
-    .order_by(*_ISSUE_ORDER)
 )
 
 
@@ -482,82 +398,4 @@ class SqlPersonRepository:
             created_at=as_utc(row.created_at),
             updated_at=as_utc(row.updated_at),
             identifiers=identifiers,
-        )
-
-
-class SqlHealthIdRepository:
-    def __init__(self, session: Session, sealer: Sealer) -> None:
-        self._session = session
-        self._sealer = sealer
-
-    def _si_index(self, si_number: str) -> str:
-        return self._sealer.identifier_index(IdentifierSystem.SI, "", si_number)
-
-    def add(self, issued: IssuedHealthId) -> None:
-        self._session.execute(
-            insert(_HEALTH_IDS),
-            [
-                {
-                    "id": issued.id,
-                    "person_id": issued.person_id,
-                    "si_index": self._si_index(issued.si_number),
-                    "canonical_ct": self._sealer.seal(
-                        "health_ids", issued.id, "canonical", issued.canonical
-                    ),
-                    "key_version": issued.key_version,
-                    "status": str(issued.status),
-                    "replaced_by": issued.replaced_by,
-                    "issued_at": issued.issued_at,
-                }
-            ],
-        )
-
-    def get_by_si(self, si_number: str) -> IssuedHealthId | None:
-        row = self._session.execute(_BY_SI, {"index": self._si_index(si_number)}).first()
-        return None if row is None else self._to_issued(row)
-
-    def for_person(self, person_id: str) -> list[IssuedHealthId]:
-        rows = self._session.execute(_OF_PERSON, {"person_id": person_id})
-        return [self._to_issued(row) for row in rows]
-
-    def set_status(
-        self, health_id_id: str, status: str, replaced_by: str | None, at: datetime
-    ) -> None:
-        self._session.execute(
-            update(HealthIdRow)
-            .where(HealthIdRow.id == health_id_id)
-            .values(status=status, replaced_by=replaced_by, status_changed_at=at)
-        )
-
-    def for_persons(self, person_ids: Collection[str]) -> dict[str, list[IssuedHealthId]]:
-        found: dict[str, list[IssuedHealthId]] = {}
-        for batch in in_batches(person_ids):
-            query = select(_HEALTH_IDS).where(one_of(self._session, _HEALTH_IDS.c.person_id, batch))
-            for row in self._session.execute(query.order_by(*_ISSUE_ORDER)):
-                found.setdefault(row.person_id, []).append(self._to_issued(row))
-        return found
-
-    def mark_replaced(self, replaced_by: Mapping[str, str], at: datetime) -> None:
-        update_each(
-            self._session,
-            _HEALTH_IDS,
-            "replaced_by",
-            replaced_by,
-            status=str(HealthIdStatus.REPLACED),
-            status_changed_at=at,
-        )
-
-    def _to_issued(self, row: Row[Any]) -> IssuedHealthId:
-        canonical = self._sealer.open("health_ids", row.id, "canonical", row.canonical_ct)
-        # The canonical string starts "HID1|<SI number>|": the SI number needs no column.
-        si_number = canonical.split("|")[1]
-        return IssuedHealthId(
-            id=row.id,
-            person_id=row.person_id,
-            si_number=si_number,
-            canonical=canonical,
-            key_version=row.key_version,
-            status=HealthIdStatus(row.status),
-            issued_at=as_utc(row.issued_at),
-            replaced_by=row.replaced_by,
         )

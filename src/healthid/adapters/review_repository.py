@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from healthid.adapters.repositories import IN_BATCH, as_utc, one_of
+from healthid.adapters.store import IN_BATCH, as_utc, one_of
 from healthid.adapters.tables import MergeRow, ReviewPairRow
 from healthid.domain.review import Merge, ReviewPair, ReviewStatus
 

@@ -8,10 +8,9 @@ first still fails here (the database decides), as ``UniquenessError``.
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -28,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from healthid.adapters.repositories import Sealer, as_utc, one_of
+from healthid.adapters.store import Sealer, as_utc, in_batches, one_of
 from healthid.adapters.tables import (
     BlockingKeyRow,
     HealthIdRow,
@@ -60,13 +59,6 @@ _IDENTIFIER_COLUMNS = ("id", "person_id", "system", "scope", "value_index", "val
 _HEALTH_ID_COLUMNS = ("id", "person_id", "si_index", "canonical_ct", "key_version", "status",
                       "issued_at")  # fmt: skip
 _REVIEW_COLUMNS = ("id", "person_a", "person_b", "probability", "weights", "status", "created_at")
-_IN_BATCH = 5000  # values per IN list: within SQLite's limit on bound parameters
-
-
-def _batches(values: Collection[str]) -> Iterator[list[str]]:
-    ordered = sorted(values)
-    for start in range(0, len(ordered), _IN_BATCH):
-        yield ordered[start : start + _IN_BATCH]
 
 
 @dataclass(frozen=True)
@@ -112,7 +104,7 @@ class SqlSyncBulkRepository:
     def sources(self, source_keys: Collection[str]) -> dict[str, SourceState]:
         by_index = {self._sealer.index("bhxh-source", k): k for k in source_keys}
         found: dict[str, SourceState] = {}
-        for batch in _batches(by_index):
+        for batch in in_batches(by_index):
             rows = self._session.execute(
                 select(
                     SyncSourceRow.source_index, SyncSourceRow.person_id, SyncSourceRow.updated_at
@@ -129,7 +121,7 @@ class SqlSyncBulkRepository:
             self._sealer.identifier_index(IdentifierSystem.SI, "", s): s for s in si_numbers
         }
         found: dict[str, tuple[str, HealthIdStatus]] = {}
-        for batch in _batches(by_index):
+        for batch in in_batches(by_index):
             rows = self._session.execute(
                 select(HealthIdRow.si_index, HealthIdRow.person_id, HealthIdRow.status).where(
                     one_of(self._session, HealthIdRow.si_index, batch)
@@ -147,7 +139,7 @@ class SqlSyncBulkRepository:
             wanted[(str(i.system), i.scope)][index] = i
         found: dict[Identifier, str] = {}
         for (system, scope), by_index in wanted.items():
-            for batch in _batches(by_index):
+            for batch in in_batches(by_index):
                 rows = self._session.execute(
                     select(IdentifierRow.value_index, IdentifierRow.person_id).where(
                         IdentifierRow.system == system,
@@ -162,7 +154,7 @@ class SqlSyncBulkRepository:
     def block_members(self, keys: Collection[str]) -> dict[str, list[str]]:
         by_index = {self._sealer.index("block", k): k for k in keys}
         found: dict[str, list[str]] = {k: [] for k in keys}
-        for batch in _batches(by_index):
+        for batch in in_batches(by_index):
             rows = self._session.execute(
                 select(BlockingKeyRow.key_index, BlockingKeyRow.person_id)
                 .where(one_of(self._session, BlockingKeyRow.key_index, batch))
@@ -179,7 +171,7 @@ class SqlSyncBulkRepository:
         # A delta reads every person under its rows' keys: ~160,000 for 10,000 rows at 1M.
         open_ = self._sealer.open_optional
         found: dict[str, StoredPerson] = {}
-        for batch in _batches(person_ids):
+        for batch in in_batches(person_ids):
             cccd: dict[str, str] = {}
             with_si: set[str] = set()
             for row_id, person_id, system, value_ct in self._session.execute(
@@ -308,7 +300,7 @@ class SqlSyncBulkRepository:
                 .values({c: bindparam(c) for c in columns})
             )
             self._session.connection().execute(statement, params)
-        for batch in _batches(sealed.rekeyed):  # their stored keys give way to the new ones
+        for batch in in_batches(sealed.rekeyed):  # their stored keys give way to the new ones
             self._session.execute(
                 delete(BlockingKeyRow).where(one_of(self._session, BlockingKeyRow.person_id, batch))
             )
@@ -362,19 +354,12 @@ class SqlSyncBulkRepository:
                 new.append((index, state.person_id, state.updated_at))
         return new, changed
 
-    def _insert(
-        self, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
-    ) -> None:
-        rows = iter(rows)
-        first = next(rows, None)
-        if first is None:
+    def _insert(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
             return
         connection = self._session.connection()
         if connection.dialect.name != "postgresql":
-            connection.execute(
-                insert(table),
-                [dict(zip(columns, r, strict=True)) for r in itertools.chain([first], rows)],
-            )
+            connection.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
             return
         # COPY is several times faster than INSERT for thousands of rows, and runs in
         # the same transaction: a unique clash fails the whole chunk, as it should.
@@ -385,7 +370,6 @@ class SqlSyncBulkRepository:
             with raw.cursor() as cursor:
                 statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
                 with cursor.copy(statement) as copy:
-                    copy.write_row(first)
                     for row in rows:
                         copy.write_row(row)
         except psycopg.errors.UniqueViolation:

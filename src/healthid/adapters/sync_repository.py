@@ -9,7 +9,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from healthid.adapters.repositories import Sealer, as_utc
+from healthid.adapters.store import Sealer, as_utc
 from healthid.adapters.tables import InboxClaimRow, SyncRejectRow, SyncRunRow, SyncSourceRow
 from healthid.domain.sync import ClaimState, InboxClaim, Reject, SourceState, SyncRun
 

@@ -13,8 +13,10 @@ from healthid.adapters.account_repositories import (
     SqlAuditRepository,
     SqlIssuanceRequestRepository,
 )
-from healthid.adapters.repositories import Sealer, SqlHealthIdRepository, SqlPersonRepository
+from healthid.adapters.health_id_repository import SqlHealthIdRepository
+from healthid.adapters.repositories import SqlPersonRepository
 from healthid.adapters.review_repository import SqlReviewRepository
+from healthid.adapters.store import Sealer
 from healthid.adapters.sync_bulk import SqlSyncBulkRepository
 from healthid.adapters.sync_repository import SqlSyncRepository
 from healthid.adapters.web_repository import SqlWebSessionRepository

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from healthid.adapters.repositories import Sealer, as_utc
+from healthid.adapters.store import Sealer, as_utc
 from healthid.adapters.web_tables import SecondFactorRow, WebSessionRow
 from healthid.domain.web_session import WebSession
 from healthid.services.ports import SecondFactor
