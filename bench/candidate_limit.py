@@ -27,7 +27,7 @@ from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.person import parse_demographics
 from healthid.matching.blocking import blocking_keys
 from healthid.matching.model import Decision
-from healthid.services import matching
+from healthid.services import matcher as matching
 
 LIMITS = (50, 100, 150, 200, 1_000_000)
 

@@ -39,7 +39,8 @@ from healthid.domain.person import Person, parse_demographics
 from healthid.matching.blocking import blocking_keys
 from healthid.matching.model import Model
 from healthid.matching.normalise import MatchRecord
-from healthid.services import dedup, matching
+from healthid.services import dedup
+from healthid.services import matcher as matching
 from healthid.services.ports import PairFinder
 from healthid.synth.bhxh import generate
 

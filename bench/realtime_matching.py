@@ -35,7 +35,7 @@ from healthid.config import Settings
 from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.names import fold_diacritics
 from healthid.matching.model import Decision
-from healthid.services import registry as services
+from healthid.services import health_ids as services
 from healthid.synth.bhxh import write
 
 HERE = Path(__file__).resolve().parent

@@ -13,8 +13,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from healthid.adapters.admin_units import PackagedAdminUnits
-from healthid.adapters.bhxh_extract import checksum as file_checksum
-from healthid.adapters.bhxh_extract import read_extract
 from healthid.adapters.credentials import Argon2Hasher, JwtSigner
 from healthid.adapters.crypto import BlindIndex, FieldCipher
 from healthid.adapters.database import holds_persons, make_engine, migrate
@@ -23,13 +21,15 @@ from healthid.adapters.schedule import CronSchedule
 from healthid.adapters.splink_pairs import SplinkPairFinder, SplinkTrainer
 from healthid.adapters.splink_spark import EngineUnavailableError, SparkPairFinder, check_spark
 from healthid.adapters.store import Sealer
-from healthid.adapters.sync_files import FolderInbox
-from healthid.adapters.sync_files import write_reports as write_sync_reports
+from healthid.adapters.sync.bhxh_extract import checksum as file_checksum
+from healthid.adapters.sync.bhxh_extract import read_extract
+from healthid.adapters.sync.files import FolderInbox
+from healthid.adapters.sync.files import write_reports as write_sync_reports
 from healthid.adapters.totp import PyOtpCodes
 from healthid.adapters.unit_of_work import SqlAlchemyUnitOfWork
 from healthid.config import Settings, load_settings
 from healthid.matching.model import Model
-from healthid.services import matching
+from healthid.services import matcher as matching
 from healthid.services.audit import Quotas
 from healthid.services.ports import (
     Clock,

@@ -17,8 +17,8 @@ from healthid.adapters.health_id_repository import SqlHealthIdRepository
 from healthid.adapters.repositories import SqlPersonRepository
 from healthid.adapters.review_repository import SqlReviewRepository
 from healthid.adapters.store import Sealer
-from healthid.adapters.sync_bulk import SqlSyncBulkRepository
-from healthid.adapters.sync_repository import SqlSyncRepository
+from healthid.adapters.sync.bulk import SqlSyncBulkRepository
+from healthid.adapters.sync.repository import SqlSyncRepository
 from healthid.adapters.web_repository import SqlWebSessionRepository
 from healthid.services.ports import (
     AccountRepository,

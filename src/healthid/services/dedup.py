@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from healthid.matching.model import AMBIGUOUS, Decision, Scored, settle_ambiguous
-from healthid.services import dedup_batch, matching
+from healthid.services import dedup_batch
+from healthid.services import matcher as matching
 from healthid.services.ports import AdminUnits, Clock, PairFinder, UnitOfWorkFactory
 
 WRITE_BATCH = 500  # pairs a unit of work

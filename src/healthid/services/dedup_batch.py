@@ -19,9 +19,10 @@ from healthid.domain.audit import AuditEvent
 from healthid.domain.review import Merge, ReviewPair, ReviewStatus
 from healthid.matching.blocking import blocking_keys
 from healthid.matching.model import Decision, Scored
-from healthid.services import matching, review
+from healthid.services import matcher as matching
+from healthid.services import review
+from healthid.services.health_ids import current_of
 from healthid.services.ports import AdminUnits, Clock, MatchInput, UnitOfWork
-from healthid.services.registry import current_of
 
 
 @dataclass

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from healthid.domain.identifiers import IdentifierSystem
 from healthid.domain.review import ReviewStatus
+from healthid.services.health_ids import current_health_id
 from healthid.services.ports import UnitOfWorkFactory
-from healthid.services.registry import current_health_id
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from healthid.domain.identifiers import (
 from healthid.domain.ids import new_id
 from healthid.domain.issuance_request import IssuanceRequest, RequestStatus
 from healthid.domain.person import display_text, parse_demographics
-from healthid.services import registry
+from healthid.services import health_ids as registry
 from healthid.services.access import Permission, Principal, RequestContext, authorize
 from healthid.services.audit import record
 from healthid.services.ports import AdminUnits, Clock, KeyRing, UnitOfWorkFactory

@@ -12,7 +12,7 @@ from healthid.domain.identifiers import (
 )
 from healthid.domain.names import fold_diacritics
 from healthid.domain.person import Person, parse_demographics
-from healthid.services import registry
+from healthid.services import health_ids as registry
 from healthid.services.access import Permission, Principal, RequestContext, authorize
 from healthid.services.audit import (
     QuotaExceededError,

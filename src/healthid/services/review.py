@@ -10,11 +10,11 @@ from healthid.domain.ids import new_id
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.person import Person
 from healthid.domain.review import Merge, ReviewPair, ReviewStatus
-from healthid.services import matching
+from healthid.services import matcher as matching
 from healthid.services.access import Permission, Principal, RequestContext, authorize
 from healthid.services.audit import event, record
+from healthid.services.health_ids import current_health_id
 from healthid.services.ports import AdminUnits, Clock, UnitOfWork, UnitOfWorkFactory
-from healthid.services.registry import current_health_id
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from healthid.services import accounts, sync
+from healthid.services import accounts
+from healthid.services.sync import run as sync
 from tests.e2e.api.conftest import AN, FACILITY, PASSWORD, Api
 
 CALLERS = [

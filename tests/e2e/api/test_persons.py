@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from healthid.domain.issuance import Verification
-from healthid.services import registry as registry_services
+from healthid.services import health_ids as registry_services
 from tests.e2e.api.conftest import AN, Api
 
 PROBLEM = "application/problem+json"

@@ -8,7 +8,7 @@ import io
 import pytest
 from httpx2 import Response
 
-from healthid.services import sync
+from healthid.services.sync import run as sync
 from tests.e2e.api.conftest import Api
 
 ROWS: list[tuple[int, dict[str, str] | str]] = [

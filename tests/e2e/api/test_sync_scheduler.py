@@ -17,7 +17,7 @@ from healthid.config import Settings
 from healthid.entrypoints.api import scheduler
 from healthid.entrypoints.api.app import from_environment
 from healthid.entrypoints.cli.app import app as cli
-from healthid.services.sync_inbox import claim
+from healthid.services.sync.inbox import claim
 from tests.integration.services.inbox_support import BAD, LAN, PERSONAL, JumpingClock, extract
 
 

@@ -22,8 +22,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from healthid import bootstrap
 from healthid.config import Settings
-from healthid.services import registry as registry_service
-from healthid.services import sync
+from healthid.services import health_ids as registry_service
+from healthid.services.sync import run as sync
 from healthid.synth.bhxh import write
 from tests.e2e.api.conftest import PASSWORD, seed
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from healthid.services import registry as registry_service
+from healthid.services import health_ids as registry_service
 from tests.e2e.api.conftest import AN
 from tests.e2e.web.conftest import Portal, csrf_of
 

@@ -8,9 +8,10 @@ import re
 
 from healthid.domain.accounts import Role
 from healthid.domain.audit import Action, AuditFilter
-from healthid.services import issuance, sync
-from healthid.services import registry as registry_service
+from healthid.services import health_ids as registry_service
+from healthid.services import issuance
 from healthid.services.access import Principal, RequestContext
+from healthid.services.sync import run as sync
 from tests.e2e.api.conftest import AN
 from tests.e2e.web.conftest import Portal, csrf_of
 

@@ -16,7 +16,8 @@ import pytest
 from healthid import bootstrap
 from healthid.matching.model import Decision, Model
 from healthid.matching.normalise import MatchRecord
-from healthid.services import dedup, matching
+from healthid.services import dedup
+from healthid.services import matcher as matching
 from healthid.services.ports import PairFinder
 from healthid.synth.bhxh import write
 from tests.integration.services.support import load_without_matching

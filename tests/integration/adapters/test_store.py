@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from healthid import bootstrap
 from healthid.domain.errors import ConflictError
 from healthid.domain.issuance import Verification
-from healthid.services import registry as services
+from healthid.services import health_ids as services
 
 PEOPLE = [
     {

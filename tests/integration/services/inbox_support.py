@@ -10,8 +10,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from healthid import bootstrap
-from healthid.adapters.sync_files import FolderInbox
-from healthid.services import sync_inbox
+from healthid.adapters.sync.files import FolderInbox
+from healthid.services.sync import inbox as sync_inbox
 from healthid.synth.bhxh import COLUMNS, write
 
 LAN = {

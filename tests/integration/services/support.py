@@ -14,8 +14,8 @@ from healthid.domain.health_id import canonical_string
 from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.person import Person, parse_demographics
-from healthid.services import matching
-from healthid.services.registry import birthplace_key
+from healthid.services import matcher as matching
+from healthid.services.health_ids import birthplace_key
 
 
 def load_without_matching(registry: bootstrap.Registry, folder: Path) -> dict[str, str]:

@@ -9,7 +9,8 @@ import pytest
 
 from healthid import bootstrap
 from healthid.domain.review import ReviewStatus
-from healthid.services import dedup, exports, matching
+from healthid.services import dedup, exports
+from healthid.services import matcher as matching
 from healthid.synth.bhxh import write
 from tests.integration.services.support import load_without_matching
 

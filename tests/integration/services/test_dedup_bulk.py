@@ -24,7 +24,8 @@ from healthid.domain.identifiers import IdentifierSystem
 from healthid.domain.person import Person
 from healthid.matching.model import Decision, Scored
 from healthid.matching.normalise import MatchRecord
-from healthid.services import dedup, matching, review
+from healthid.services import dedup, review
+from healthid.services import matcher as matching
 from healthid.synth.bhxh import write
 from tests.integration.services.support import load_with_health_ids
 

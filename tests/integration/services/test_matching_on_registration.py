@@ -6,8 +6,8 @@ from healthid import bootstrap
 from healthid.domain.person import parse_demographics
 from healthid.domain.review import ReviewStatus
 from healthid.matching.model import Decision
-from healthid.services import matching
-from healthid.services import registry as services
+from healthid.services import health_ids as services
+from healthid.services import matcher as matching
 
 THUY = {
     "si_number": "0123456789",

@@ -9,8 +9,9 @@ from healthid.domain.errors import ConflictError
 from healthid.domain.issuance import Verification
 from healthid.domain.review import ReviewStatus
 from healthid.matching.model import Decision, Scored
-from healthid.services import matching, review
-from healthid.services import registry as services
+from healthid.services import health_ids as services
+from healthid.services import matcher as matching
+from healthid.services import review
 
 THUY = {
     "si_number": "0123456789",

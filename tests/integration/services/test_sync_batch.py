@@ -14,13 +14,13 @@ import pytest
 import sqlalchemy as sa
 
 from healthid import bootstrap
-from healthid.adapters.sync_bulk import SqlSyncBulkRepository
+from healthid.adapters.sync.bulk import SqlSyncBulkRepository
 from healthid.config import Settings
 from healthid.domain.bhxh_row import parse_row
 from healthid.domain.identifiers import Identifier
-from healthid.services import registry as services
-from healthid.services import sync
-from healthid.services.sync_batch import BatchSync, RowByRowError
+from healthid.services import health_ids as services
+from healthid.services.sync import run as sync
+from healthid.services.sync.batch import BatchSync, RowByRowError
 from healthid.synth.bhxh import write
 
 THUY = {

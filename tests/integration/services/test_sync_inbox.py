@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from healthid import bootstrap
-from healthid.adapters.sync_files import FolderInbox
+from healthid.adapters.sync.files import FolderInbox
 from healthid.domain.sync import ClaimState, InboxClaim, SyncRun
-from healthid.services import sync, sync_inbox
-from healthid.services.sync_inbox import (
+from healthid.services.sync import inbox as sync_inbox
+from healthid.services.sync import run as sync
+from healthid.services.sync.inbox import (
     ClaimLostError,
     ClaimResult,
     Outcome,

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from healthid import bootstrap
 from healthid.config import Settings
-from healthid.services import sync
-from healthid.services.sync_inbox import FileOutcome, Outcome
+from healthid.services.sync import run as sync
+from healthid.services.sync.inbox import FileOutcome, Outcome
 from tests.integration.services.inbox_support import counted, one_pass, synthetic
 
 # The loser finds the file claimed (busy) or already moved away (gone).
@@ -92,8 +92,8 @@ import json, sys, time
 from datetime import timedelta
 from pathlib import Path
 from healthid import bootstrap
-from healthid.adapters.sync_files import FolderInbox
-from healthid.services.sync_inbox import process_inbox
+from healthid.adapters.sync.files import FolderInbox
+from healthid.services.sync.inbox import process_inbox
 
 inbox, go, ready, owner = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 registry = bootstrap.build()

@@ -9,8 +9,9 @@ from healthid import bootstrap
 from healthid.domain.accounts import Role
 from healthid.domain.audit import Action, AuditFilter
 from healthid.domain.errors import NotFoundError
-from healthid.services import audit, sync
+from healthid.services import audit
 from healthid.services.access import ForbiddenError, Principal
+from healthid.services.sync import run as sync
 
 GOOD = {
     "MA_HO_GD": "010000000000001",

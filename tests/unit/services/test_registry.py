@@ -8,7 +8,7 @@ from healthid.domain.errors import ConflictError, NotFoundError, ValidationError
 from healthid.domain.health_id import HealthId
 from healthid.domain.issuance import HealthIdStatus, Verification
 from healthid.matching.blocking import CANDIDATE_LIMIT
-from healthid.services import registry as services
+from healthid.services import health_ids as services
 from healthid.services.ports import MatchInput
 from tests.unit.services.fakes import (
     FakeKeyRing,

@@ -7,7 +7,7 @@ import weakref
 
 import pytest
 
-from healthid.services.run_heap import long_lived_heap
+from healthid.services.sync.run_heap import long_lived_heap
 
 
 class Node:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from healthid.domain.birth_date import parse_birth_date
 from healthid.matching.normalise import MatchRecord, match_record
-from healthid.services.sync_index import Known, RunIndex
+from healthid.services.sync.index import Known, RunIndex
 
 
 def known(key: str) -> Known:

@@ -15,8 +15,8 @@ import threading
 from datetime import datetime, timedelta
 
 from healthid import bootstrap
-from healthid.services import sync_inbox
 from healthid.services.ports import Inbox
+from healthid.services.sync import inbox as sync_inbox
 
 log = logging.getLogger("healthid.sync")
 

@@ -19,7 +19,7 @@ from healthid.entrypoints.cli import sync as sync_cli
 from healthid.entrypoints.cli import synth as synth_cli
 from healthid.entrypoints.cli.errors import EXIT_INVALID, operator_errors
 from healthid.entrypoints.cli.output import err, out
-from healthid.services import registry as services
+from healthid.services import health_ids as services
 
 app = typer.Typer(
     help="HealthID VN — hệ thống mã định danh y tế quốc gia (QĐ 4376/QĐ-BYT).",

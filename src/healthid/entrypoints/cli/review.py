@@ -13,7 +13,8 @@ from healthid import bootstrap
 from healthid.entrypoints.cli.errors import operator_errors
 from healthid.entrypoints.cli.output import out
 from healthid.services import dedup as dedup_service
-from healthid.services import matching, review
+from healthid.services import matcher as matching
+from healthid.services import review
 
 review_app = typer.Typer(help="Duplicate review queue (hàng chờ xét trùng).", no_args_is_help=True)
 

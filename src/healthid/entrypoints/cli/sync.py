@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from healthid import bootstrap
 from healthid.entrypoints.cli.errors import operator_errors
 from healthid.entrypoints.cli.output import err, out
-from healthid.services import sync
+from healthid.services.sync import run as sync
 
 sync_app = typer.Typer(
     help="Sync with the BHXH household database (Điều 7.3).", no_args_is_help=True

@@ -9,7 +9,7 @@ import pytest
 
 from healthid.entrypoints.web import i18n
 from healthid.entrypoints.web.pages import HERE
-from healthid.services import matching
+from healthid.services import matcher as matching
 
 WRAPPED = re.compile(r"""_\(\s*(?P<q>["'])(?P<text>.+?)(?P=q)\s*\)""")
 # Macro arguments that are passed to _() inside the macro: labels and hints.

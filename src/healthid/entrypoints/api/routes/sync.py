@@ -10,7 +10,7 @@ from healthid.domain.sync import SyncRun
 from healthid.entrypoints.api.deps import ContextDep, PrincipalDep, RegistryDep
 from healthid.entrypoints.api.schemas import RejectOut, SyncRunOut
 from healthid.entrypoints.csv_files import rejects_csv
-from healthid.services import sync
+from healthid.services.sync import run as sync
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 

@@ -26,8 +26,9 @@ from healthid.entrypoints.web.session import (
     checked_form,
     require,
 )
-from healthid.services import accounts, sync
+from healthid.services import accounts
 from healthid.services.access import Permission
+from healthid.services.sync import run as sync
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 

@@ -46,7 +46,7 @@ from healthid.services.ports import (
     UniquenessError,
     UnitOfWorkFactory,
 )
-from healthid.services.sync import sync_rows
+from healthid.services.sync.run import sync_rows
 
 DEFAULT_LEASE = timedelta(minutes=10)
 

@@ -25,7 +25,7 @@ from typing import Self
 from healthid.domain.bhxh_row import ExtractRow
 from healthid.domain.sync import Reject
 from healthid.services.ports import ChunkWrites, SealedWrites
-from healthid.services.sync_batch import BatchSync, Outcome, RowByRowError
+from healthid.services.sync.batch import BatchSync, Outcome, RowByRowError
 
 RawRows = list[tuple[int, dict[str, str] | str]]
 

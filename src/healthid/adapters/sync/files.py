@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from healthid.adapters.bhxh_extract import parse_extract
+from healthid.adapters.sync.bhxh_extract import parse_extract
 from healthid.domain.sync import Reject, SyncRun
 
 REFUSED_FOLDER = "refused"

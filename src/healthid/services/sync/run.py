@@ -21,13 +21,13 @@ from healthid.domain.bhxh_row import ExtractRow, RowRejectedError, parse_row
 from healthid.domain.errors import NotFoundError, RuleError
 from healthid.domain.sync import Reject, SourceState, SyncRun
 from healthid.matching.model import Decision
-from healthid.services import registry
+from healthid.services import health_ids as registry
 from healthid.services.access import Permission, Principal, RequestContext, authorize
 from healthid.services.audit import record
 from healthid.services.ports import AdminUnits, Clock, KeyRing, UnitOfWork, UnitOfWorkFactory
-from healthid.services.run_heap import long_lived_heap
-from healthid.services.sync_batch import BatchSync
-from healthid.services.sync_pipeline import Chunk, ChunkPipeline, RawRows
+from healthid.services.sync.batch import BatchSync
+from healthid.services.sync.pipeline import Chunk, ChunkPipeline, RawRows
+from healthid.services.sync.run_heap import long_lived_heap
 
 Rows = Iterable[tuple[int, dict[str, str] | str]]
 # Rows per transaction: big enough that the per-statement cost vanishes, small

@@ -33,7 +33,8 @@ from healthid.domain.sync import SourceState
 from healthid.matching.blocking import blocking_keys
 from healthid.matching.model import Decision, best_of
 from healthid.matching.normalise import MatchRecord
-from healthid.services import matching, registry
+from healthid.services import health_ids as registry
+from healthid.services import matcher as matching
 from healthid.services.ports import (
     AdminUnits,
     ChunkWrites,
@@ -44,7 +45,7 @@ from healthid.services.ports import (
     UniquenessError,
     UnitOfWorkFactory,
 )
-from healthid.services.sync_index import Known, RunIndex
+from healthid.services.sync.index import Known, RunIndex
 
 Outcome = str | RuleError  # the run's count to add to, or why the row is rejected
 

@@ -21,7 +21,7 @@ from healthid.domain.ids import new_id
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId, Verification
 from healthid.domain.person import Demographics, Person, parse_demographics
 from healthid.matching.model import Decision
-from healthid.services import matching
+from healthid.services import matcher as matching
 from healthid.services.ports import (
     AdminUnits,
     Clock,

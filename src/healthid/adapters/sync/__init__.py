@@ -1,0 +1,1 @@
+"""Storage and files for the BHXH sync: bulk chunk writes, runs, the inbox folder."""

@@ -1,0 +1,134 @@
+"""Accounts, the audit log, issuance requests and portal sessions; credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from healthid.domain.accounts import ApiClient, Facility, User
+from healthid.domain.audit import AuditEvent, AuditFilter
+from healthid.domain.issuance_request import IssuanceRequest
+from healthid.domain.web_session import WebSession
+
+
+class AccountRepository(Protocol):
+    def add_facility(self, facility: Facility) -> None: ...
+
+    def get_facility(self, code: str) -> Facility | None: ...
+
+    def list_facilities(self) -> list[Facility]: ...
+
+    def add_user(self, user: User) -> None: ...
+
+    def get_user(self, username: str) -> User | None: ...
+
+    def list_users(self, facility_code: str | None = None) -> list[User]: ...
+
+    def set_user_disabled(self, username: str, disabled: bool) -> None: ...
+
+    def set_password_hash(self, username: str, password_hash: str) -> None: ...
+
+    def add_client(self, client: ApiClient) -> None: ...
+
+    def get_client(self, client_id: str) -> ApiClient | None: ...
+
+    def list_clients(self, facility_code: str | None = None) -> list[ApiClient]: ...
+
+    def set_client_disabled(self, client_id: str, disabled: bool) -> None: ...
+
+    def add_login_failure(self, username: str, at: datetime) -> None: ...
+
+    def login_failures_since(self, username: str, since: datetime) -> list[datetime]: ...
+
+    def revoke_token(self, jti: str, expires_at: datetime) -> None: ...
+
+    def is_token_revoked(self, jti: str) -> bool: ...
+
+
+class AuditRepository(Protocol):
+    def add(self, event: AuditEvent) -> None: ...
+
+    def add_each(self, events: Sequence[AuditEvent]) -> None:
+        """``add`` for many events, in one statement (the batch deduplication's merges)."""
+
+    def query(
+        self,
+        where: AuditFilter,
+        *,
+        limit: int | None = 100,
+        offset: int = 0,
+        oldest_first: bool = False,
+    ) -> list[AuditEvent]: ...
+
+    def count_by_actor(self, actor: str, actions: frozenset[str], since: datetime) -> int: ...
+
+    def daily_counts(
+        self, action: str, since: datetime, until: datetime, utc_offset_hours: int
+    ) -> list[tuple[str | None, str, int]]:
+        """(facility, local day as YYYY-MM-DD, events) for ``action`` in [since, until)."""
+
+
+class IssuanceRequestRepository(Protocol):
+    def add(self, request: IssuanceRequest) -> None: ...
+
+    def get(self, request_id: str) -> IssuanceRequest | None: ...
+
+    def update(self, request: IssuanceRequest) -> None: ...
+
+    def list(self, status: str | None = None) -> list[IssuanceRequest]: ...
+
+
+@dataclass(frozen=True)
+class SecondFactor:
+    """A user's TOTP secret (sealed at rest), whether it was confirmed, the last step used."""
+
+    secret: str
+    confirmed: bool
+    last_step: int | None = None
+
+
+class WebSessionRepository(Protocol):
+    def add(self, session: WebSession) -> None: ...
+
+    def get(self, token_hash: str) -> WebSession | None: ...
+
+    def touch(self, token_hash: str, at: datetime) -> None: ...
+
+    def mark_second_factor_done(self, token_hash: str) -> None: ...
+
+    def delete(self, token_hash: str) -> None: ...
+
+    def second_factor(self, username: str) -> SecondFactor | None: ...
+
+    def set_second_factor(self, username: str, factor: SecondFactor) -> None: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, secret: str) -> str: ...
+
+    def verify(self, hashed: str, secret: str) -> bool:
+        """Whether ``secret`` matches; never raises on a mismatch."""
+
+
+class InvalidTokenError(Exception):
+    """A token is malformed, tampered with, expired or signed by an unknown key."""
+
+
+class TokenSigner(Protocol):
+    def sign(self, claims: dict[str, object]) -> str: ...
+
+    def read(self, token: str) -> dict[str, object]:
+        """The verified claims; raises ``InvalidTokenError``."""
+
+
+class OneTimeCodes(Protocol):
+    """Time-based one-time codes (RFC 6238) for the portal's second factor."""
+
+    def new_secret(self) -> str: ...
+
+    def provisioning_uri(self, secret: str, username: str) -> str: ...
+
+    def matching_step(self, secret: str, code: str, at: datetime) -> int | None:
+        """The time step ``code`` is valid for at ``at`` (one step of drift allowed), else None."""

@@ -1,0 +1,1 @@
+"""The BHXH sync: extracts applied in chunks, runs recorded, the inbox watched."""
