@@ -29,8 +29,7 @@ from healthid.adapters.totp import PyOtpCodes
 from healthid.adapters.unit_of_work import SqlAlchemyUnitOfWork
 from healthid.config import Settings, load_settings
 from healthid.matching.model import Model
-from healthid.services import matcher as matching
-from healthid.services.audit import Quotas
+from healthid.services.deps import Deps
 from healthid.services.ports import (
     Clock,
     Inbox,
@@ -41,6 +40,7 @@ from healthid.services.ports import (
     TokenSigner,
     UnitOfWork,
 )
+from healthid.services.quotas import Quotas
 
 __all__ = [
     "ENGINES",
@@ -77,6 +77,7 @@ class Registry:
     places: PackagedAdminUnits = field(default_factory=PackagedAdminUnits)
     clock: Clock = field(default_factory=SystemClock)
     hasher: PasswordHasher = field(default_factory=Argon2Hasher)
+    model: Model = field(default_factory=Model.load)
 
     @property
     def signer(self) -> TokenSigner:
@@ -122,6 +123,18 @@ class Registry:
     def uow(self) -> UnitOfWork:
         return SqlAlchemyUnitOfWork(self._sessions, self._sealer)
 
+    @property
+    def deps(self) -> Deps:
+        """The ports every use case takes, as one value."""
+        return Deps(
+            uow=self.uow,
+            keys=self.keys,
+            places=self.places,
+            clock=self.clock,
+            model=self.model,
+            quotas=self.quotas,
+        )
+
     def inbox(self) -> Inbox | None:
         """The sync inbox ``HEALTHID_SYNC_INBOX`` names, if any."""
         s = self.settings
@@ -161,13 +174,19 @@ def sync_schedule(settings: Settings) -> CronSchedule:
 def build(settings: Settings | None = None) -> Registry:
     """A registry on an initialised database and key ring."""
     settings = settings or load_settings()
-    if settings.match_model is not None:
-        matching.use_model(Model.load(json.loads(settings.match_model.read_text("utf-8"))))
     return Registry(
         settings=settings,
         engine=make_engine(settings.database_url),
         keys=FileKeyRing.load(settings.keyring_path),
+        model=match_model(settings),
     )
+
+
+def match_model(settings: Settings) -> Model:
+    """``HEALTHID_MATCH_MODEL`` (a file ``healthid train`` wrote), else the packaged model."""
+    if settings.match_model is None:
+        return Model.load()
+    return Model.load(json.loads(settings.match_model.read_text("utf-8")))
 
 
 def init_registry(settings: Settings | None = None) -> tuple[Registry, bool]:
@@ -189,4 +208,6 @@ def init_registry(settings: Settings | None = None) -> tuple[Registry, bool]:
             "restore it from backup or set HEALTHID_KEYS"
         )
     keys = FileKeyRing.create(path) if created else FileKeyRing.load(path)
-    return Registry(settings=settings, engine=engine, keys=keys), created
+    return Registry(
+        settings=settings, engine=engine, keys=keys, model=match_model(settings)
+    ), created

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import getpass
+import io
 import os
 import stat
 import subprocess
@@ -174,3 +177,59 @@ def test_the_installed_script_runs_without_init_and_says_what_to_do(tmp_path: Pa
     )
     assert result.returncode == 1
     assert "healthid init" in result.stderr
+
+
+def test_person_commands_are_audited_naming_the_operating_system_user(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    health_id = issue(cli)
+    assert cli.invoke(app, ["verify", health_id]).exit_code == 0
+    assert cli.invoke(app, ["show", "0123456789"]).exit_code == 0
+    persons, review = tmp_path / "persons.csv", tmp_path / "review.csv"
+    assert cli.invoke(app, ["export", "persons", "--out", str(persons)]).exit_code == 0
+    assert cli.invoke(app, ["export", "review", "--out", str(review)]).exit_code == 0
+    log = tmp_path / "audit.csv"
+    assert cli.invoke(app, ["audit", "export", "--out", str(log)]).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(log.read_text(encoding="utf-8"))))
+    assert [r["action"] for r in rows] == [
+        "person.register",
+        "health_id.verify",
+        "person.read",
+        "person.export",
+        "person.export",
+    ]
+    assert {r["actor"] for r in rows} == {f"os:{getpass.getuser()}"}
+    assert rows[0]["person_id"]
+    assert rows[0]["person_id"] == rows[2]["person_id"]
+
+
+def test_exports_are_readable_by_their_owner_alone(cli: CliRunner, tmp_path: Path) -> None:
+    issue(cli)
+    stale = tmp_path / "persons.csv"
+    stale.write_text("left by someone\n", encoding="utf-8")
+    stale.chmod(0o644)  # an export must not inherit a mode that was there before
+    assert cli.invoke(app, ["export", "persons", "--out", str(stale)]).exit_code == 0
+    assert stat.S_IMODE(stale.stat().st_mode) == 0o600
+    assert stale.read_text(encoding="utf-8").startswith("SOURCE_KEY,PERSON,STATUS")
+    fresh = tmp_path / "review.csv"
+    assert cli.invoke(app, ["export", "review", "--out", str(fresh)]).exit_code == 0
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+
+
+def test_an_export_is_never_written_through_a_symbolic_link(cli: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me\n", encoding="utf-8")
+    link = tmp_path / "persons.csv"
+    link.symlink_to(target)
+    result = cli.invoke(app, ["export", "persons", "--out", str(link)])
+    assert result.exit_code != 0
+    assert target.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_a_new_sqlite_registry_is_readable_by_its_owner_alone(tmp_path: Path) -> None:
+    database = tmp_path / "fresh.db"
+    runner = CliRunner(
+        env={"HEALTHID_DATABASE_URL": f"sqlite:///{database}", "HEALTHID_KEYS": str(tmp_path / "k")}
+    )
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600

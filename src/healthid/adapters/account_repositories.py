@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
+from healthid.adapters.row_encoding import AUDIT_COLUMNS, as_dict, audit_row
 from healthid.adapters.store import Sealer, as_utc
 from healthid.adapters.tables import (
     ApiClientRow,
@@ -26,11 +27,32 @@ from healthid.domain.birth_date import parse_birth_date
 from healthid.domain.issuance_request import IssuanceRequest, RequestStatus
 from healthid.domain.person import Demographics
 from healthid.domain.sex import Sex
+from healthid.services.ports import Standing
 
 
 class SqlAccountRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def standing(self, kind: str, name: str, token_id: str | None) -> Standing | None:
+        revoked = (
+            select(RevokedTokenRow.jti).where(RevokedTokenRow.jti == token_id).exists()
+            if token_id
+            else literal(False)
+        )
+        if kind == "client":
+            c = ApiClientRow
+            row = self._session.execute(
+                select(c.facility_code, c.disabled, revoked).where(c.client_id == name)
+            ).first()
+            return None if row is None else Standing(Role.STAFF, row[0], row[1], bool(row[2]))
+        u = UserRow
+        found = self._session.execute(
+            select(u.role, u.facility_code, u.disabled, revoked).where(u.username == name)
+        ).first()
+        if found is None:
+            return None
+        return Standing(Role(found[0]), found[1], found[2], bool(found[3]))
 
     def add_facility(self, facility: Facility) -> None:
         self._session.add(
@@ -144,18 +166,7 @@ _AUDIT_EVENTS = cast(Table, AuditEventRow.__table__)
 
 
 def _event_row(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "at": event.at,
-        "action": str(event.action),
-        "outcome": str(event.outcome),
-        "actor": event.actor,
-        "facility_code": event.facility_code,
-        "client_id": event.client_id,
-        "person_id": event.person_id,
-        "purpose": (event.purpose or None) and event.purpose[:200],
-        "source": event.source,
-        "detail": event.detail,
-    }
+    return as_dict(AUDIT_COLUMNS, audit_row(event))
 
 
 class SqlAuditRepository:
@@ -211,19 +222,6 @@ class SqlAuditRepository:
             )
             for r in self._session.scalars(query)
         ]
-
-    def count_by_actor(self, actor: str, actions: frozenset[str], since: datetime) -> int:
-        count = self._session.scalar(
-            select(func.count())
-            .select_from(AuditEventRow)
-            .where(
-                AuditEventRow.actor == actor,
-                AuditEventRow.at >= since,
-                AuditEventRow.action.in_(sorted(actions)),
-                AuditEventRow.outcome != str(Outcome.DENIED),
-            )
-        )
-        return int(count or 0)
 
     def daily_counts(
         self, action: str, since: datetime, until: datetime, utc_offset_hours: int

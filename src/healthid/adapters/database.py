@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, make_url, select
 
 from healthid.adapters.tables import PersonRow
 
@@ -17,6 +19,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the settings the registry relies on for each backend."""
     if url.startswith("sqlite"):
+        _create_private(make_url(url).database)
         engine = create_engine(
             url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs
         )
@@ -27,6 +30,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # and retrying at the caller cover a database restart.
     options: dict[str, Any] = {"pool_size": 20, "max_overflow": 20, "pool_recycle": 1800}
     return create_engine(url, **{**options, **kwargs})
+
+
+def _create_private(database: str | None) -> None:
+    """Create a SQLite file readable by its owner alone (0600) before SQLite creates it.
+
+    SQLite gives its -wal and -shm files the database file's mode, so they follow.
+    An existing file keeps the mode its operator chose.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -9,6 +9,7 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from healthid.adapters.row_encoding import HEALTH_ID_COLUMNS, as_dict, health_id_row
 from healthid.adapters.store import Sealer, as_utc, in_batches, one_of, update_each
 from healthid.adapters.tables import HealthIdRow
 from healthid.domain.identifiers import IdentifierSystem
@@ -34,23 +35,8 @@ class SqlHealthIdRepository:
         return self._sealer.identifier_index(IdentifierSystem.SI, "", si_number)
 
     def add(self, issued: IssuedHealthId) -> None:
-        self._session.execute(
-            insert(_HEALTH_IDS),
-            [
-                {
-                    "id": issued.id,
-                    "person_id": issued.person_id,
-                    "si_index": self._si_index(issued.si_number),
-                    "canonical_ct": self._sealer.seal(
-                        "health_ids", issued.id, "canonical", issued.canonical
-                    ),
-                    "key_version": issued.key_version,
-                    "status": str(issued.status),
-                    "replaced_by": issued.replaced_by,
-                    "issued_at": issued.issued_at,
-                }
-            ],
-        )
+        row = as_dict(HEALTH_ID_COLUMNS, health_id_row(self._sealer, issued))
+        self._session.execute(insert(_HEALTH_IDS), [{**row, "replaced_by": issued.replaced_by}])
 
     def get_by_si(self, si_number: str) -> IssuedHealthId | None:
         row = self._session.execute(_BY_SI, {"index": self._si_index(si_number)}).first()

@@ -25,6 +25,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
 
+from healthid.adapters.row_encoding import (
+    IDENTIFIER_COLUMNS,
+    PERSON_COLUMNS,
+    as_dict,
+    demographics_columns,
+    identifier_row,
+    person_row,
+)
 from healthid.adapters.store import Sealer, as_utc, in_batches, one_of, update_each
 from healthid.adapters.tables import BlockingKeyRow, HealthIdRow, IdentifierRow, PersonRow
 from healthid.domain.birth_date import parse_birth_date
@@ -121,56 +129,34 @@ class SqlPersonRepository:
     def add(self, person: Person) -> None:
         # Core inserts, person first (the identifiers refer to it): one statement
         # each, where the ORM's flushes cost registration a millisecond apiece.
-        self._session.execute(
-            insert(_PERSONS),
-            [{"id": person.id, "created_at": person.created_at, **self._sealed(person)}],
-        )
+        d = person.demographics
+        row = person_row(self._sealer, person.id, d, person.created_at, person.updated_at)
+        self._session.execute(insert(_PERSONS), [as_dict(PERSON_COLUMNS, row)])
         self._insert_identifiers(person.id, person.identifiers)
 
     def update(self, person: Person) -> None:
         row = self._session.get(PersonRow, person.id)
         if row is None:
             raise LookupError("person row vanished inside its transaction")
-        for column, value in self._sealed(person).items():
+        sealed = demographics_columns(
+            self._sealer, person.id, person.demographics, person.updated_at
+        )
+        for column, value in sealed.items():
             setattr(row, column, value)
-
-    def _sealed(self, person: Person) -> dict[str, object]:
-        """The person's columns as stored: personal fields sealed to this row."""
-        d, pid, seal = person.demographics, person.id, self._sealer.seal_optional
-        return {
-            "sex": str(d.sex),
-            "full_name_ct": self._sealer.seal("persons", pid, "full_name", d.full_name),
-            "birth_date_ct": self._sealer.seal(
-                "persons", pid, "birth_date", d.birth_date.compact()
-            ),
-            "birthplace_ct": seal("persons", pid, "birthplace", d.birthplace),
-            "address_ct": seal("persons", pid, "address", d.address),
-            "phone_ct": seal("persons", pid, "phone", d.phone),
-            "updated_at": person.updated_at,
-        }
 
     def add_identifier(self, person_id: str, identifier: Identifier) -> None:
         self._insert_identifiers(person_id, [identifier])
 
     def _insert_identifiers(self, person_id: str, identifiers: list[Identifier]) -> None:
         # Inserted now, so a clash with another person's identifier surfaces here.
-        rows = []
-        for identifier in identifiers:
-            row_id = new_id()
-            rows.append(
-                {
-                    "id": row_id,
-                    "person_id": person_id,
-                    "system": str(identifier.system),
-                    "scope": identifier.scope,
-                    "value_index": self._sealer.identifier_index(
-                        identifier.system, identifier.scope, identifier.value
-                    ),
-                    "value_ct": self._sealer.seal("identifiers", row_id, "value", identifier.value),
-                    # Each its own moment: a person's identifiers are ordered by it.
-                    "created_at": datetime.now(UTC),
-                }
+        rows = [
+            # Each its own moment: a person's identifiers are ordered by it.
+            as_dict(
+                IDENTIFIER_COLUMNS,
+                identifier_row(self._sealer, new_id(), person_id, i, datetime.now(UTC)),
             )
+            for i in identifiers
+        ]
         if rows:
             self._session.execute(insert(_IDENTIFIERS), rows)
 

@@ -131,6 +131,16 @@ class RevokedTokenRow(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class QuotaCounterRow(Base):
+    """Identifiable reads per caller per minute: the hourly quotas' sliding window."""
+
+    __tablename__ = "quota_counters"
+
+    subject: Mapped[str] = mapped_column(String(80), primary_key=True)
+    bucket: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
 class AuditEventRow(Base):
     """Append-only record of every access (Công văn 6827). Holds no personal data."""
 

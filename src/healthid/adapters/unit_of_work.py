@@ -14,6 +14,7 @@ from healthid.adapters.account_repositories import (
     SqlIssuanceRequestRepository,
 )
 from healthid.adapters.health_id_repository import SqlHealthIdRepository
+from healthid.adapters.quota_repository import SqlQuotaRepository
 from healthid.adapters.repositories import SqlPersonRepository
 from healthid.adapters.review_repository import SqlReviewRepository
 from healthid.adapters.store import Sealer
@@ -26,6 +27,7 @@ from healthid.services.ports import (
     HealthIdRepository,
     IssuanceRequestRepository,
     PersonRepository,
+    QuotaRepository,
     ReviewRepository,
     SyncBulkRepository,
     SyncRepository,
@@ -54,6 +56,7 @@ class SqlAlchemyUnitOfWork:
             self.session, self._sealer
         )
         self.bulk: SyncBulkRepository = SqlSyncBulkRepository(self.session, self._sealer)
+        self.quotas: QuotaRepository = SqlQuotaRepository(self.session)
         return self
 
     def __exit__(

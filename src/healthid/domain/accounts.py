@@ -23,8 +23,13 @@ class Role(StrEnum):
     FACILITY_ADMIN = "facility_admin"
     STAFF = "staff"
     AUDITOR = "auditor"  # inspection (Công văn 6827)
+    # The operator at the registry's own command line (holds the database and the key
+    # ring already): named in the access policy and the audit log, never an account.
+    OPERATOR = "operator"
 
 
+# The roles an account may hold: the operator is the command line, never an account.
+ACCOUNT_ROLES = frozenset(r.value for r in Role if r != Role.OPERATOR)
 FACILITY_ROLES = frozenset({Role.FACILITY_ADMIN, Role.STAFF})
 
 
@@ -69,15 +74,15 @@ def parse_username(raw: str, *, field: str = "username") -> str:
 
 
 def parse_role(raw: str, *, field: str = "role") -> Role:
-    try:
-        return Role(raw.strip().lower())
-    except (ValueError, AttributeError):
+    text = raw.strip().lower() if isinstance(raw, str) else ""
+    if text not in ACCOUNT_ROLES:
         raise ValidationError(
             field,
             "unknown_role",
             "must be admin, authority, facility_admin, staff or auditor",
             "phải là admin, authority, facility_admin, staff hoặc auditor",
-        ) from None
+        )
+    return Role(text)
 
 
 def check_role_facility(role: Role, facility_code: str | None) -> None:

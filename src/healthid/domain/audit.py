@@ -14,6 +14,10 @@ class Action(StrEnum):
     LOGOUT = "auth.logout"
     PERSON_REGISTER = "person.register"
     PERSON_LOOKUP = "person.lookup"
+    PERSON_READ = "person.read"  # the operator's healthid show
+    PERSON_CORRECT = "person.correct"
+    PERSON_EXPORT = "person.export"  # a file of persons or review pairs
+    SYNC_APPLY = "sync.apply"  # a person written by a BHXH extract's row
     HEALTH_ID_VERIFY = "health_id.verify"
     FACILITY_LINK = "person.facility_link"
     FACILITY_PATIENTS = "facility.patients"

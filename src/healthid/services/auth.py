@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from healthid.domain.accounts import (
@@ -12,26 +12,38 @@ from healthid.domain.accounts import (
     Role,
     locked_until,
 )
-from healthid.domain.audit import Action, Outcome
-from healthid.domain.errors import DomainError
+from healthid.domain.audit import Action, AuditEvent, Outcome
 from healthid.services.access import (
+    AuthenticationError,
+    Caller,
     Principal,
     RequestContext,
 )
-from healthid.services.audit import event, record, record_alone
+from healthid.services.audit import event, record
+from healthid.services.deps import Deps
 from healthid.services.ports import (
     Clock,
     InvalidTokenError,
     PasswordHasher,
     TokenSigner,
-    UnitOfWorkFactory,
+    UnitOfWork,
 )
 
+__all__ = [  # AuthenticationError lives in services.access; re-exported for the entry points
+    "TOKEN_LIFETIME",
+    "AuthenticationError",
+    "LockedOutError",
+    "Token",
+    "check_password",
+    "principal_from_token",
+    "record_failure",
+    "refusal",
+    "revoke_token",
+    "token_for_client",
+    "token_for_user",
+]
+
 TOKEN_LIFETIME = timedelta(minutes=5)
-
-
-class AuthenticationError(DomainError):
-    """Wrong credentials, an unknown or disabled account, or a bad token. Says no more."""
 
 
 class LockedOutError(AuthenticationError):
@@ -61,161 +73,154 @@ def _issue(signer: TokenSigner, clock: Clock, principal: Principal) -> Token:
     return Token(signer.sign(claims), int(TOKEN_LIFETIME.total_seconds()))
 
 
-def authenticate_user(
+def check_password(
+    uow: UnitOfWork,
     *,
-    uow_factory: UnitOfWorkFactory,
+    deps: Deps,
     hasher: PasswordHasher,
-    clock: Clock,
+    ctx: RequestContext,
     username: str,
     password: str,
-    ctx: RequestContext | None = None,
 ) -> Principal:
-    """Check a user's password: lockout after 5 failures in 15 minutes, failures audited."""
+    """The user a password signs in, in the sign-in's unit of work.
+
+    Lockout after 5 failures in 15 minutes. A refusal is recorded in ``uow`` (a failure
+    counted towards the lockout, and its audit event) before ``AuthenticationError``
+    is raised: the use case commits the refusal, then lets the error through.
+    """
     name = username.strip().lower() if isinstance(username, str) else ""
-    now = clock.now()
-    with uow_factory() as uow:
-        user = uow.accounts.get_user(name)
-        failures = uow.accounts.login_failures_since(name, now - LOCKOUT_WINDOW)
-    until = locked_until(failures, now)
+    now = deps.clock.now()
+    user = uow.accounts.get_user(name)
+    until = locked_until(uow.accounts.login_failures_since(name, now - LOCKOUT_WINDOW), now)
     if until is not None:
-        record_alone(
-            uow_factory,
-            event(
-                clock=clock,
-                action=Action.LOGIN,
-                outcome=Outcome.DENIED,
-                actor=name,
-                ctx=ctx,
-                detail="locked",
-            ),
+        uow.audit.add(
+            refusal(deps.clock, ctx, Action.LOGIN, Outcome.DENIED, actor=name, detail="locked")
         )
         raise LockedOutError(max(1, int((until - now).total_seconds())))
     # Verify even for an unknown user, so timing does not reveal which names exist.
     valid = hasher.verify(user.password_hash if user else _DECOY_HASH.get(hasher), password)
     if user is None or not valid or user.disabled:
-        record_failure(uow_factory=uow_factory, clock=clock, username=name, ctx=ctx)
+        record_failure(uow, deps=deps, ctx=ctx, username=name)
         raise AuthenticationError("invalid credentials")
     return Principal("user", user.username, user.role, user.facility_code)
 
 
 def record_failure(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    clock: Clock,
-    username: str,
-    ctx: RequestContext | None = None,
-    detail: str | None = None,
+    uow: UnitOfWork, *, deps: Deps, ctx: RequestContext, username: str, detail: str | None = None
 ) -> None:
-    """A failed sign-in step: counted towards the lockout and audited."""
-    with uow_factory() as uow:
-        uow.accounts.add_login_failure(username, clock.now())
-        record(
-            uow,
-            clock=clock,
-            action=Action.LOGIN,
-            outcome=Outcome.FAILED,
-            actor=username,
-            ctx=ctx,
-            detail=detail,
-        )
-        uow.commit()
+    """A failed sign-in step, added to ``uow``: counted towards the lockout and audited."""
+    uow.accounts.add_login_failure(username, deps.clock.now())
+    uow.audit.add(
+        refusal(deps.clock, ctx, Action.LOGIN, Outcome.FAILED, actor=username, detail=detail)
+    )
+
+
+def refusal(
+    clock: Clock,
+    ctx: RequestContext,
+    action: Action,
+    outcome: Outcome,
+    *,
+    actor: str,
+    detail: str | None = None,
+) -> AuditEvent:
+    """An event before anyone is authenticated: the name that was tried, and where from."""
+    anonymous = event(
+        clock=clock, action=action, caller=None, outcome=outcome, actor=actor, detail=detail
+    )
+    return replace(anonymous, source=ctx.source, purpose=ctx.purpose)
 
 
 def token_for_user(
     *,
-    uow_factory: UnitOfWorkFactory,
+    deps: Deps,
     hasher: PasswordHasher,
     signer: TokenSigner,
-    clock: Clock,
+    ctx: RequestContext,
     username: str,
     password: str,
-    ctx: RequestContext | None = None,
 ) -> Token:
-    """Sign a user in for an API token; every attempt audited."""
-    principal = authenticate_user(
-        uow_factory=uow_factory,
-        hasher=hasher,
-        clock=clock,
-        username=username,
-        password=password,
-        ctx=ctx,
-    )
-    token = _issue(signer, clock, principal)
-    record_alone(uow_factory, event(clock=clock, action=Action.LOGIN, principal=principal, ctx=ctx))
+    """Sign a user in for an API token; every attempt audited, in the sign-in's one unit
+    of work (a refusal is committed there too, then raised)."""
+    with deps.uow() as uow:
+        try:
+            principal = check_password(
+                uow, deps=deps, hasher=hasher, ctx=ctx, username=username, password=password
+            )
+        except AuthenticationError:
+            uow.commit()  # the refusal check_password recorded
+            raise
+        token = _issue(signer, deps.clock, principal)
+        record(uow, clock=deps.clock, action=Action.LOGIN, caller=Caller(principal, ctx))
+        uow.commit()
     return token
 
 
 def token_for_client(
     *,
-    uow_factory: UnitOfWorkFactory,
+    deps: Deps,
     hasher: PasswordHasher,
     signer: TokenSigner,
-    clock: Clock,
+    ctx: RequestContext,
     client_id: str,
     client_secret: str,
-    ctx: RequestContext | None = None,
 ) -> Token:
-    with uow_factory() as uow:
+    """A connected system's token (client credentials); every attempt audited."""
+    with deps.uow() as uow:
         client = uow.accounts.get_client(client_id)
-    valid = hasher.verify(client.secret_hash if client else _DECOY_HASH.get(hasher), client_secret)
-    if client is None or not valid or client.disabled:
-        record_alone(
-            uow_factory,
-            event(
-                clock=clock,
-                action=Action.TOKEN,
-                outcome=Outcome.FAILED,
-                actor=client_id[:64],
-                ctx=ctx,
-            ),
-        )
-        raise AuthenticationError("invalid client credentials")
-    principal = Principal("client", client.client_id, Role.STAFF, client.facility_code)
-    token = _issue(signer, clock, principal)
-    record_alone(uow_factory, event(clock=clock, action=Action.TOKEN, principal=principal, ctx=ctx))
+        secret_hash = client.secret_hash if client else _DECOY_HASH.get(hasher)
+        valid = hasher.verify(secret_hash, client_secret)
+        if client is None or not valid or client.disabled:
+            uow.audit.add(
+                refusal(deps.clock, ctx, Action.TOKEN, Outcome.FAILED, actor=client_id[:64])
+            )
+            uow.commit()
+            raise AuthenticationError("invalid client credentials")
+        principal = Principal("client", client.client_id, Role.STAFF, client.facility_code)
+        token = _issue(signer, deps.clock, principal)
+        record(uow, clock=deps.clock, action=Action.TOKEN, caller=Caller(principal, ctx))
+        uow.commit()
     return token
 
 
-def principal_from_token(
-    *, uow_factory: UnitOfWorkFactory, signer: TokenSigner, token: str
-) -> Principal:
-    """The caller behind a bearer token, checked against the accounts on every request."""
+def principal_from_token(*, signer: TokenSigner, token: str) -> Principal:
+    """The caller a bearer token names, its signature and expiry checked.
+
+    Not yet confirmed: the use case's unit of work checks, in the same transaction
+    as its work, that the account is enabled and unchanged and the token not revoked
+    (``use_case.confirm``).
+    """
     try:
         claims = signer.read(token)
     except InvalidTokenError:
         raise AuthenticationError("invalid token") from None
-    name, kind, jti = str(claims["sub"]), str(claims["kind"]), str(claims["jti"])
-    with uow_factory() as uow:
-        if uow.accounts.is_token_revoked(jti):
-            raise AuthenticationError("token revoked")
-        if kind == "client":
-            client = uow.accounts.get_client(name)
-            if client is None or client.disabled:
-                raise AuthenticationError("client disabled")
-            return Principal("client", name, Role.STAFF, client.facility_code, jti)
-        user = uow.accounts.get_user(name)
-    if user is None or user.disabled:
-        raise AuthenticationError("user disabled")
-    return Principal("user", name, user.role, user.facility_code, jti)
-
-
-def revoke_token(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    signer: TokenSigner,
-    clock: Clock,
-    token: str,
-    ctx: RequestContext | None = None,
-) -> None:
-    """Revoke a token before it expires (sign-out, or a token that may have leaked)."""
     try:
+        kind, name, jti = str(claims["kind"]), str(claims["sub"]), str(claims["jti"])
+        role = Role(str(claims["role"]))
+        facility = claims.get("fac")
+    except (KeyError, ValueError):
+        raise AuthenticationError("invalid token") from None
+    if kind not in ("user", "client") or role == Role.OPERATOR:
+        raise AuthenticationError("invalid token")
+    return Principal(
+        kind, name, role, str(facility) if facility else None, token_id=jti, confirmed=False
+    )
+
+
+def revoke_token(*, deps: Deps, signer: TokenSigner, ctx: RequestContext, token: str) -> None:
+    """Revoke a token before it expires (sign-out, or a token that may have leaked).
+
+    Whoever holds a token may revoke it, even one whose account was disabled since.
+    """
+    try:
+        principal = principal_from_token(signer=signer, token=token)
         claims = signer.read(token)
-    except InvalidTokenError:
+    except (AuthenticationError, InvalidTokenError):
         return  # RFC 7009: an invalid token needs no revoking
-    with uow_factory() as uow:
+    with deps.uow() as uow:
         exp = datetime.fromtimestamp(int(str(claims["exp"])), tz=UTC)
         uow.accounts.revoke_token(str(claims["jti"]), exp)
-        record(uow, clock=clock, action=Action.TOKEN_REVOKE, actor=str(claims["sub"]), ctx=ctx)
+        record(uow, clock=deps.clock, action=Action.TOKEN_REVOKE, caller=Caller(principal, ctx))
         uow.commit()
 
 

@@ -1,6 +1,6 @@
 """One batch of the batch deduplication's pairs, written set at a time.
 
-The end state is the one ``matching.queue_review`` and ``review.merge_in`` leave
+The end state is the one ``matcher.queue_review`` and ``review.merge_in`` leave
 when called pair by pair, in order: every pair not known before is queued, and
 each sure one whose persons may still merge is merged, its first person
 surviving. But where that costs about twenty statements a pair (three whole
@@ -19,10 +19,11 @@ from healthid.domain.audit import AuditEvent
 from healthid.domain.review import Merge, ReviewPair, ReviewStatus
 from healthid.matching.blocking import blocking_keys
 from healthid.matching.model import Decision, Scored
-from healthid.services import matcher as matching
-from healthid.services import review
+from healthid.services import matcher, review
+from healthid.services.access import Caller
+from healthid.services.deps import Deps
 from healthid.services.health_ids import current_of
-from healthid.services.ports import AdminUnits, Clock, MatchInput, UnitOfWork
+from healthid.services.ports import AdminUnits, MatchInput, UnitOfWork
 
 
 @dataclass
@@ -41,8 +42,8 @@ def write(
     uow: UnitOfWork,
     batch: list[Scored],
     *,
-    places: AdminUnits,
-    clock: Clock,
+    deps: Deps,
+    caller: Caller,
     merge_matches: bool,
     absorbed: set[str],
 ) -> tuple[int, int, int]:
@@ -52,7 +53,7 @@ def write(
     are added to it.
     """
     known = uow.reviews.known([(s.a, s.b) for s in batch])
-    now = clock.now()
+    now = deps.clock.now()
     pairs: list[ReviewPair] = []
     sure: list[ReviewPair] = []
     for scored in batch:
@@ -60,19 +61,21 @@ def write(
         if key in known:  # decided or queued before: never proposed again
             continue
         known.add(key)  # the same pair twice in a batch: the second is known
-        pair = matching.review_pair(scored.a, scored.b, scored, now)
+        pair = matcher.review_pair(scored.a, scored.b, scored, now)
         pairs.append(pair)
         if scored.decision == Decision.MATCH and merge_matches:
             sure.append(pair)
-    merges = _play(uow, sure, clock=clock, absorbed=absorbed) if sure else _Merges()
+    merges = _play(uow, sure, deps=deps, caller=caller, absorbed=absorbed) if sure else _Merges()
     uow.reviews.add_each([_decided(p, merges.done.get(p.id)) for p in pairs])
     if merges.done:
-        _store(uow, merges, places=places, clock=clock)
+        _store(uow, merges, deps=deps)
     absorbed |= set(merges.merged_into)
     return len(merges.done), len(pairs) - len(merges.done), len(batch) - len(pairs)
 
 
-def _play(uow: UnitOfWork, sure: list[ReviewPair], *, clock: Clock, absorbed: set[str]) -> _Merges:
+def _play(
+    uow: UnitOfWork, sure: list[ReviewPair], *, deps: Deps, caller: Caller, absorbed: set[str]
+) -> _Merges:
     """The merges ``merge_in`` would make of these pairs, in order, from four reads."""
     people = {p for pair in sure for p in (pair.person_a, pair.person_b)}
     states = uow.persons.merge_states(people)
@@ -99,7 +102,8 @@ def _play(uow: UnitOfWork, sure: list[ReviewPair], *, clock: Clock, absorbed: se
         merges.survivors.add(survivor)
         gone.add(lost)
         merges.done[pair.id], audited = review.merge_record(
-            clock=clock,
+            clock=deps.clock,
+            caller=caller,
             survivor=survivor,
             absorbed=lost,
             moved=moved,
@@ -122,19 +126,19 @@ def _decided(pair: ReviewPair, done: Merge | None) -> ReviewPair:
     )
 
 
-def _store(uow: UnitOfWork, merges: _Merges, *, places: AdminUnits, clock: Clock) -> None:
-    uow.health_ids.mark_replaced(merges.replaced_by, clock.now())
+def _store(uow: UnitOfWork, merges: _Merges, *, deps: Deps) -> None:
+    uow.health_ids.mark_replaced(merges.replaced_by, deps.clock.now())
     uow.persons.assign_identifier_rows(merges.owners)
     uow.persons.set_merged_into_each(merges.merged_into)
     # Read after the moves: each survivor's keys from their demographics and the
     # first CCCD they now hold, as index_person computes them from the whole person.
     standing = merges.survivors - set(merges.merged_into)
     keys: dict[str, set[str]] = {person_id: set() for person_id in merges.merged_into}
-    keys.update(_keys(uow.persons.match_inputs(standing), places))
+    keys.update(_keys(uow.persons.match_inputs(standing), deps.places))
     uow.persons.replace_blocking_keys(keys)
     uow.reviews.add_merges(list(merges.done.values()))
     uow.audit.add_each(merges.events)
 
 
 def _keys(items: Iterable[MatchInput], places: AdminUnits) -> dict[str, set[str]]:
-    return {item.person_id: blocking_keys(matching.input_record(item, places)) for item in items}
+    return {item.person_id: blocking_keys(matcher.input_record(item, places)) for item in items}

@@ -1,11 +1,16 @@
-"""Establishing, verifying, finding and correcting persons and their Health IDs."""
+"""Establishing, verifying, finding and correcting persons and their Health IDs.
+
+Building blocks: each takes the use case's open unit of work and never commits
+(``services.patients`` holds the use cases that do, with their audit events).
+"""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from healthid.domain.errors import ConflictError, NotFoundError
+from healthid.domain.errors import NotFoundError
 from healthid.domain.health_id import HealthId, canonical_string
 from healthid.domain.identifiers import (
     Identifier,
@@ -20,16 +25,45 @@ from healthid.domain.identifiers import (
 from healthid.domain.ids import new_id
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId, Verification
 from healthid.domain.person import Demographics, Person, parse_demographics
-from healthid.matching.model import Decision
-from healthid.services import matcher as matching
-from healthid.services.ports import (
-    AdminUnits,
-    Clock,
-    KeyRing,
-    UniquenessError,
-    UnitOfWork,
-    UnitOfWorkFactory,
+from healthid.matching.blocking import CANDIDATE_LIMIT, blocking_keys
+from healthid.matching.model import Decision, Scored
+from healthid.matching.normalise import MatchRecord
+from healthid.services import matcher, placement
+from healthid.services.deps import Deps
+from healthid.services.placement import (
+    KnownPerson,
+    Landing,
+    Placement,
+    Registration,
+    place,
 )
+from healthid.services.ports import AdminUnits, KeyRing, UnitOfWork
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """A person's data as a caller states it, before validation (API, portal, CLI)."""
+
+    full_name: str
+    birth_date: str
+    sex: str
+    si_number: str | None = None
+    cccd: str | None = None
+    bhyt_card: str | None = None
+    birthplace: str | None = None
+    address: str | None = None
+    phone: str | None = None
+
+    def demographics(self, deps: Deps) -> Demographics:
+        return parse_demographics(
+            full_name=self.full_name,
+            birth_date=self.birth_date,
+            sex=self.sex,
+            birthplace=self.birthplace,
+            address=self.address,
+            phone=self.phone,
+            today=deps.clock.now().date(),
+        )
 
 
 @dataclass(frozen=True)
@@ -40,15 +74,6 @@ class Established:
     health_id: HealthId
     created: bool
     decision: Decision = Decision.MATCH  # how the registration found its person
-
-
-@dataclass(frozen=True)
-class PersonView:
-    """A person as the registry shows them: the Health ID masked."""
-
-    person: Person
-    masked_health_id: str | None
-    health_id_status: HealthIdStatus | None
 
 
 def birthplace_key(places: AdminUnits, birthplace: str | None) -> str:
@@ -76,213 +101,182 @@ def check_consistency(
     return identifiers
 
 
-def establish_health_id(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    keys: KeyRing,
-    places: AdminUnits,
-    clock: Clock,
-    si_number: str,
-    full_name: str,
-    birth_date: str,
-    sex: str,
-    birthplace: str | None = None,
-    cccd: str | None = None,
-    bhyt_card: str | None = None,
-    address: str | None = None,
-    phone: str | None = None,
-) -> Established:
-    """Establish the Health ID for an SI number (Điều 5), or return the one it already has.
+def registration(
+    places: AdminUnits, demographics: Demographics, identifiers: list[Identifier]
+) -> Registration:
+    """A validated record as ``place`` reads it (the sync makes it from a row the same way)."""
+    record = matcher.record_of(
+        key="new", demographics=demographics, identifiers=identifiers, places=places
+    )
+    return Registration(
+        si=identifiers[0].value,
+        demographics=demographics,
+        identifiers=tuple(identifiers),
+        record=record,
+        keys=frozenset(blocking_keys(record)),
+    )
+
+
+def validate(deps: Deps, data: PersonInput) -> Registration:
+    """``data`` with an SI number, checked: the first broken rule raises ``ValidationError``."""
+    si = parse_si_number(data.si_number or "")
+    demographics = data.demographics(deps)
+    identifiers = check_consistency(demographics, si, data.cccd, data.bhyt_card)
+    return registration(deps.places, demographics, identifiers)
+
+
+class _UnitOfWorkReads:
+    """``place``'s reads through a unit of work, each asked once."""
+
+    def __init__(self, uow: UnitOfWork, places: AdminUnits) -> None:
+        self._uow = uow
+        self._places = places
+        self.issued_for_si: IssuedHealthId | None = None
+        self.persons: dict[str, Person] = {}
+        self._owners: dict[Identifier, str | None] = {}
+
+    def id_holder(self, si: str) -> tuple[str, HealthIdStatus] | None:
+        self.issued_for_si = issued = self._uow.health_ids.get_by_si(si)
+        return None if issued is None else (issued.person_id, issued.status)
+
+    def owner(self, identifier: Identifier) -> str | None:
+        if identifier not in self._owners:
+            person = self._uow.persons.find_by_identifier(identifier)
+            self._owners[identifier] = None if person is None else person.id
+            if person is not None:
+                self.persons[person.id] = person
+        return self._owners[identifier]
+
+    def person(self, person_id: str) -> Person:
+        if person_id not in self.persons:
+            person = self._uow.persons.get(person_id)
+            if person is None:
+                raise NotFoundError("person")
+            self.persons[person_id] = person
+        return self.persons[person_id]
+
+    def known(self, person_id: str) -> KnownPerson:
+        person = self.person(person_id)
+        return KnownPerson(
+            record=matcher.person_record(person, self._places),
+            has_si=person.identifier(IdentifierSystem.SI) is not None,
+            has_id=current_health_id(self._uow, person_id) is not None,
+        )
+
+    def candidates(self, registration: Registration) -> list[MatchRecord]:
+        return candidates(self._uow, self._places, registration.keys)
+
+
+def candidates(uow: UnitOfWork, places: AdminUnits, keys: Iterable[str]) -> list[MatchRecord]:
+    """Stored persons sharing a blocking key, read by index in one statement, as matched."""
+    found = uow.persons.candidate_inputs(set(keys), limit=CANDIDATE_LIMIT)
+    return [matcher.input_record(item, places) for item in found]
+
+
+def best_candidate(uow: UnitOfWork, deps: Deps, record: MatchRecord) -> Scored | None:
+    """The stored person ``record`` most likely is, as registration would find them."""
+    found = candidates(uow, deps.places, blocking_keys(record))
+    return placement.best_candidate(record, found, deps.model)
+
+
+def establish(uow: UnitOfWork, deps: Deps, reg: Registration) -> Established:
+    """Establish the Health ID for an SI number (Điều 5), or answer with the one it leads to.
 
     The same SI number never gets a second ID: the database's unique index decides
-    a race, and the loser returns the winner's ID.
+    a race, and the use case run again answers with the winner's ID.
     """
-    si = parse_si_number(si_number)
-    demographics = parse_demographics(
-        full_name=full_name,
-        birth_date=birth_date,
-        sex=sex,
-        birthplace=birthplace,
-        address=address,
-        phone=phone,
-        today=clock.now().date(),
-    )
-    identifiers = check_consistency(demographics, si, cccd, bhyt_card)
+    reads = _UnitOfWorkReads(uow, deps.places)
+    placement = place(reg, reads, deps.model)
+    landing, person_id = placement.landing, placement.person_id
+    if landing == Landing.EXISTING and reads.issued_for_si is not None:
+        return _answer(deps.keys, reads.issued_for_si, placement)
+    if landing == Landing.MERGED_AWAY and reads.issued_for_si is not None:
+        # Merged away: the SI number now leads to the surviving person's ID.
+        survivor = uow.persons.merged_into(reads.issued_for_si.person_id)
+        kept = current_health_id(uow, survivor) if survivor else None
+        return _answer(deps.keys, kept or reads.issued_for_si, placement)
+    if person_id is None:  # a new person
+        now = deps.clock.now()
+        person = Person(new_id(), reg.demographics, now, now, list(reg.identifiers))
+        uow.persons.add(person)
+        if placement.scored is not None:  # the stored person it may be: a person decides
+            matcher.queue_review(uow, deps.clock, placement.scored.a, person.id, placement.scored)
+        return _issue(uow, deps, reg, person, placement, new=True)
+    if landing == Landing.CCCD_ONLY:
+        owner = reads.person(person_id)
+        _link(uow, person_id, reg, reads)
+        corrected = owner.corrected(reg.demographics, deps.clock.now())
+        uow.persons.update(corrected)
+        return _issue(uow, deps, reg, corrected, placement)
+    issued = current_health_id(uow, person_id)
+    # Without an ID yet they get one, their keys rewritten from the person as read
+    # before these identifiers are linked.
+    before = None if issued is not None else reads.person(person_id)
+    _link(uow, person_id, reg, reads)
+    if issued is not None:
+        return _answer(deps.keys, issued, placement)
+    assert before is not None  # noqa: S101 - read just above when there is no ID
+    return _issue(uow, deps, reg, before, placement)
+
+
+def _link(uow: UnitOfWork, person_id: str, reg: Registration, reads: _UnitOfWorkReads) -> None:
+    """Map the registration's identifiers to the person; those already theirs are skipped."""
+    for identifier in reg.identifiers:
+        if reads.owner(identifier) != person_id:
+            uow.persons.add_identifier(person_id, identifier)
+
+
+def _answer(keys: KeyRing, issued: IssuedHealthId, placement: Placement) -> Established:
+    _, key = keys.issuing_key(issued.key_version)
+    return Established(issued.person_id, issued.full(key), False, placement.decision)
+
+
+def _issue(
+    uow: UnitOfWork,
+    deps: Deps,
+    reg: Registration,
+    person: Person,
+    placement: Placement,
+    *,
+    new: bool = False,
+) -> Established:
+    """Issue the SI number's ID to ``person`` and index their keys; ``new``: added just now."""
+    issued = issue_for(deps, person.id, reg.si, reg.demographics)
+    uow.health_ids.add(issued)
+    matcher.index_person(uow, deps.places, person, new=new)
+    _, key = deps.keys.issuing_key(issued.key_version)
+    return Established(person.id, issued.full(key), True, placement.decision)
+
+
+def issue_for(deps: Deps, person_id: str, si: str, demographics: Demographics) -> IssuedHealthId:
+    """A new active Health ID for the SI number (Điều 4), under the current issuing key."""
+    version, _ = deps.keys.issuing_key()
     canonical = canonical_string(
         si_number=si,
         full_name=demographics.full_name,
         birth_year=demographics.birth_date.year,
         sex=demographics.sex,
-        birthplace=birthplace_key(places, demographics.birthplace),
+        birthplace=birthplace_key(deps.places, demographics.birthplace),
     )
-    version, key = keys.issuing_key()
-    try:
-        # One unit of work: the SI number's existing ID is looked for in the same
-        # transaction that places the person (a round trip each saved).
-        with uow_factory() as uow:
-            existing = _existing_in(uow, keys, si)
-            if existing is not None:
-                return existing
-            placement = _person_for(uow, places, demographics, identifiers, clock)
-            person_id = placement.person_id
-            if placement.issued is not None:
-                uow.commit()
-                _, held_key = keys.issuing_key(placement.issued.key_version)
-                return Established(
-                    person_id,
-                    placement.issued.full(held_key),
-                    created=False,
-                    decision=placement.decision,
-                )
-            issued = IssuedHealthId(
-                id=new_id(),
-                person_id=person_id,
-                si_number=si,
-                canonical=canonical,
-                key_version=version,
-                status=HealthIdStatus.ACTIVE,
-                issued_at=clock.now(),
-            )
-            uow.health_ids.add(issued)
-            if placement.person is None:
-                raise LookupError("a person placed without an ID was not read")
-            matching.index_person(uow, places, placement.person, new=placement.created)
-            uow.commit()
-    except UniquenessError:
-        # Another request established this SI number (or claimed one of these
-        # identifiers) first: answer with what it committed.
-        with uow_factory() as uow:
-            existing = _existing_in(uow, keys, si)
-        if existing is None:
-            raise identifier_taken() from None
-        return existing
-    return Established(person_id, issued.full(key), created=True, decision=placement.decision)
-
-
-def _existing_in(uow: UnitOfWork, keys: KeyRing, si: str) -> Established | None:
-    """The ID this SI number already leads to: its own, or its person's (a second SI number)."""
-    issued = uow.health_ids.get_by_si(si)
-    if issued is None:
-        holder = uow.persons.find_by_identifier(Identifier(IdentifierSystem.SI, si))
-        issued = current_health_id(uow, holder.id) if holder else None
-    elif issued.status == HealthIdStatus.REPLACED:
-        # Merged away: the SI number now leads to the surviving person's ID.
-        survivor = uow.persons.merged_into(issued.person_id)
-        issued = (current_health_id(uow, survivor) if survivor else None) or issued
-    if issued is None:
-        return None
-    _, key = keys.issuing_key(issued.key_version)
-    return Established(issued.person_id, issued.full(key), created=False)
-
-
-def identifier_taken() -> ConflictError:
-    """One of the identifiers being linked is already mapped to someone else."""
-    return ConflictError(
-        "cccd",
-        "belongs_to_another_person",
-        "this identifier already belongs to another person",
-        "mã định danh này đã thuộc về một người khác",
-    )
-
-
-def held_by_another_si(identifier: Identifier) -> ConflictError:
-    """The identifier's holder has another SI number and is not this person."""
-    return ConflictError(
-        str(identifier.system),
-        "belongs_to_another_person",
-        "this identifier already belongs to a person with another SI number",
-        "mã định danh này đã thuộc về một người có mã số BHXH khác",
-    )
-
-
-@dataclass(frozen=True)
-class _Placement:
-    """Where a registration lands: on which person, and whether they already hold an ID."""
-
-    person_id: str
-    decision: Decision
-    issued: IssuedHealthId | None = None
-    person: Person | None = None  # as read before linking, or made here; set if no ID
-    created: bool = False  # a new person, added in this unit of work
-
-
-def _link(uow: UnitOfWork, owner: Person, identifiers: list[Identifier]) -> None:
-    known = {(i.system, i.scope, i.value) for i in owner.identifiers}
-    for new in identifiers:
-        if (new.system, new.scope, new.value) not in known:
-            uow.persons.add_identifier(owner.id, new)
-
-
-def _person_for(
-    uow: UnitOfWork,
-    places: AdminUnits,
-    demographics: Demographics,
-    identifiers: list[Identifier],
-    clock: Clock,
-) -> _Placement:
-    """The person to give this SI number: one already known, or a new one."""
-    now = clock.now()
-    si = identifiers[0].value
-    record = matching.record_of(
-        key="new", demographics=demographics, identifiers=identifiers, places=places
-    )
-    for identifier in identifiers[1:]:
-        owner = uow.persons.find_by_identifier(identifier)
-        if owner is None:
-            continue
-        owner_si = owner.identifier(IdentifierSystem.SI)
-        if owner_si is not None and owner_si.value == si:
-            # A concurrent request established this very person a moment ago.
-            raise UniquenessError("established concurrently")
-        if owner_si is None:
-            # Known by CCCD alone: their ID is established now the SI number is
-            # known (NĐ 102/2025), and their recorded data corrected.
-            _link(uow, owner, identifiers)
-            corrected = owner.corrected(demographics, now)
-            uow.persons.update(corrected)
-            return _Placement(corrected.id, Decision.MATCH, person=corrected)
-        scored = matching.score(matching.person_record(owner, places), record)
-        if scored.decision != Decision.MATCH:
-            raise held_by_another_si(identifier)
-        # One human holding two SI numbers: the second maps to the same person and ID.
-        _link(uow, owner, identifiers)
-        return _Placement(owner.id, Decision.MATCH, current_health_id(uow, owner.id), person=owner)
-    best = matching.best_candidate(uow, places, record)
-    if best is not None and best.decision == Decision.MATCH:
-        issued = current_health_id(uow, best.a)
-        # Without an ID yet (known by CCCD alone), they get one below, and their keys
-        # are rewritten from the person as read before these identifiers are linked.
-        owner = None if issued is not None else uow.persons.get(best.a)
-        # None of these identifiers is mapped to anyone (each was looked up above,
-        # the SI number before): all of them are the matched person's from now on.
-        for identifier in identifiers:
-            uow.persons.add_identifier(best.a, identifier)
-        return _Placement(best.a, Decision.MATCH, issued, person=owner)
-    person = Person(
+    return IssuedHealthId(
         id=new_id(),
-        demographics=demographics,
-        created_at=now,
-        updated_at=now,
-        identifiers=identifiers,
+        person_id=person_id,
+        si_number=si,
+        canonical=canonical,
+        key_version=version,
+        status=HealthIdStatus.ACTIVE,
+        issued_at=deps.clock.now(),
     )
-    uow.persons.add(person)
-    if best is not None:
-        matching.queue_review(uow, clock, best.a, person.id, best)
-        return _Placement(person.id, Decision.REVIEW, person=person, created=True)
-    return _Placement(person.id, Decision.NEW, person=person, created=True)
 
 
 # Verification must take as long for an unknown SI number as for a known one.
 _DECOY_KEY = secrets.token_bytes(32)
 
 
-def verify_health_id(
-    *, uow_factory: UnitOfWorkFactory, keys: KeyRing, health_id: str
-) -> Verification:
+def verify(uow: UnitOfWork, keys: KeyRing, health_id: str) -> Verification:
     """Valid, invalid, revoked or replaced — never demographics (Điều 3.8)."""
     candidate = HealthId.parse(health_id)
-    with uow_factory() as uow:
-        issued = uow.health_ids.get_by_si(candidate.si_number)
+    issued = uow.health_ids.get_by_si(candidate.si_number)
     if issued is None:
         candidate.matches(_DECOY_KEY, candidate.si_number)
         return Verification.INVALID
@@ -292,25 +286,8 @@ def verify_health_id(
     return issued.verification()
 
 
-def lookup(
-    *, uow_factory: UnitOfWorkFactory, system: str, value: str, scope: str = ""
-) -> PersonView:
-    """Find a person by SI number, CCCD, BHYT card or facility MRN."""
-    identifier = parse_identifier(system, value, scope)
-    with uow_factory() as uow:
-        person = find_by_identifier(uow, identifier)
-        if person is None:
-            raise NotFoundError("person")
-        issued = current_health_id(uow, person.id)
-    return PersonView(
-        person=person,
-        masked_health_id=issued.masked if issued else None,
-        health_id_status=issued.status if issued else None,
-    )
-
-
 def find_by_identifier(uow: UnitOfWork, identifier: Identifier) -> Person | None:
-    """The person an identifier maps to, inside the caller's unit of work."""
+    """The person an identifier maps to."""
     person = uow.persons.find_by_identifier(identifier)
     if person is None and identifier.system == IdentifierSystem.BHYT:
         # A card issued after registration still names the person's SI number.
@@ -331,74 +308,44 @@ def current_of(ids: list[IssuedHealthId]) -> IssuedHealthId | None:
     return chosen[0] if chosen else None
 
 
-def correct_demographics(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    clock: Clock,
-    places: AdminUnits,
-    person_id: str,
-    full_name: str | None = None,
-    birth_date: str | None = None,
-    sex: str | None = None,
-    birthplace: str | None = None,
-    address: str | None = None,
-    phone: str | None = None,
-) -> Person:
-    """Correct a person's recorded data. Their Health ID does not change (it is lifelong)."""
-    with uow_factory() as uow:
-        person = uow.persons.get(person_id)
-        if person is None:
-            raise NotFoundError("person")
-        old = person.demographics
-        new = parse_demographics(
-            full_name=full_name if full_name is not None else old.full_name,
-            birth_date=birth_date if birth_date is not None else old.birth_date.compact(),
-            sex=sex if sex is not None else str(old.sex),
-            birthplace=birthplace if birthplace is not None else old.birthplace,
-            address=address if address is not None else old.address,
-            phone=phone if phone is not None else old.phone,
-            today=clock.now().date(),
+def correct(uow: UnitOfWork, deps: Deps, person: Person, data: PersonInput) -> Person:
+    """Correct a person's recorded data; what ``data`` leaves empty stays as it was.
+
+    Their Health ID does not change (it is lifelong).
+    """
+    old = person.demographics
+    new = parse_demographics(
+        full_name=data.full_name or old.full_name,
+        birth_date=data.birth_date or old.birth_date.compact(),
+        sex=data.sex or str(old.sex),
+        birthplace=data.birthplace if data.birthplace is not None else old.birthplace,
+        address=data.address if data.address is not None else old.address,
+        phone=data.phone if data.phone is not None else old.phone,
+        today=deps.clock.now().date(),
+    )
+    cccd = person.identifier(IdentifierSystem.CCCD)
+    if cccd is not None:
+        check_personal_id_matches(
+            parse_personal_id(cccd.value), sex=new.sex, birth_year=new.birth_date.year
         )
-        cccd = person.identifier(IdentifierSystem.CCCD)
-        if cccd is not None:
-            check_personal_id_matches(
-                parse_personal_id(cccd.value), sex=new.sex, birth_year=new.birth_date.year
-            )
-        corrected = person.corrected(new, clock.now())
-        uow.persons.update(corrected)
-        matching.index_person(uow, places, corrected)
-        uow.commit()
+    corrected = person.corrected(new, deps.clock.now())
+    uow.persons.update(corrected)
+    matcher.index_person(uow, deps.places, corrected)
     return corrected
 
 
-def rotate_keys(*, keys: KeyRing) -> dict[str, int]:
-    """Start new versions of the issuing, data and signing keys; old IDs stay valid."""
-    return keys.rotate()
-
-
-def register_by_cccd(
-    uow_factory: UnitOfWorkFactory,
-    places: AdminUnits,
-    clock: Clock,
-    cccd: str,
-    demographics: Demographics,
+def record_by_cccd(
+    uow: UnitOfWork, deps: Deps, cccd: str, demographics: Demographics
 ) -> tuple[str, bool]:
     """A person known by CCCD alone (NĐ 102/2025): found again by it, or recorded; no ID yet."""
     pid = parse_personal_id(cccd)
     check_personal_id_matches(pid, sex=demographics.sex, birth_year=demographics.birth_date.year)
     identifier = Identifier(IdentifierSystem.CCCD, pid.value)
-    for _ in range(2):  # a lost race is answered by the winner's person
-        try:
-            with uow_factory() as uow:
-                existing = uow.persons.find_by_identifier(identifier)
-                if existing is not None:
-                    return existing.id, False
-                now = clock.now()
-                person = Person(new_id(), demographics, now, now, [identifier])
-                uow.persons.add(person)
-                matching.index_person(uow, places, person, new=True)
-                uow.commit()
-        except UniquenessError:
-            continue
-        return person.id, True
-    raise ConflictError("cccd", "concurrent_registration", "try again", "vui lòng thử lại")
+    existing = uow.persons.find_by_identifier(identifier)
+    if existing is not None:
+        return existing.id, False
+    now = deps.clock.now()
+    person = Person(new_id(), demographics, now, now, [identifier])
+    uow.persons.add(person)
+    matcher.index_person(uow, deps.places, person, new=True)
+    return person.id, True

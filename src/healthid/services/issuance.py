@@ -14,18 +14,19 @@ from healthid.domain.identifiers import (
 from healthid.domain.ids import new_id
 from healthid.domain.issuance_request import IssuanceRequest, RequestStatus
 from healthid.domain.person import display_text, parse_demographics
-from healthid.services import health_ids as registry
-from healthid.services.access import Permission, Principal, RequestContext, authorize
+from healthid.services import health_ids
+from healthid.services.access import Caller, Permission
 from healthid.services.audit import record
-from healthid.services.ports import AdminUnits, Clock, KeyRing, UnitOfWorkFactory
+from healthid.services.deps import Deps
+from healthid.services.health_ids import PersonInput
+from healthid.services.ports import UnitOfWork
+from healthid.services.use_case import retry_lost_race, unit_of_work
 
 
 def request_issuance(
     *,
-    uow_factory: UnitOfWorkFactory,
-    clock: Clock,
-    principal: Principal,
-    ctx: RequestContext,
+    deps: Deps,
+    caller: Caller,
     si_number: str,
     full_name: str,
     birth_date: str,
@@ -35,37 +36,40 @@ def request_issuance(
     address: str | None = None,
     reason: str | None = None,
 ) -> IssuanceRequest:
-    authorize(principal, Permission.REQUEST_ISSUANCE)
-    demographics = parse_demographics(
-        full_name=full_name,
-        birth_date=birth_date,
-        sex=sex,
-        birthplace=birthplace,
-        address=address,
-        today=clock.now().date(),
-    )
-    if cccd:
-        check_personal_id_matches(
-            parse_personal_id(cccd), sex=demographics.sex, birth_year=demographics.birth_date.year
+    """A facility asks the authority for an ID (the request's data checked first)."""
+    principal = caller.principal
+    with unit_of_work(deps, caller, Permission.REQUEST_ISSUANCE) as uow:
+        now = deps.clock.now()
+        demographics = parse_demographics(
+            full_name=full_name,
+            birth_date=birth_date,
+            sex=sex,
+            birthplace=birthplace,
+            address=address,
+            today=now.date(),
         )
-    request = IssuanceRequest(
-        id=new_id(),
-        si_number=parse_si_number(si_number),
-        demographics=demographics,
-        cccd=parse_personal_id(cccd).value if cccd else None,
-        requested_by=principal.name,
-        facility_code=principal.facility_code,
-        created_at=clock.now(),
-        reason=display_text(reason, field="reason") if reason else None,
-    )
-    with uow_factory() as uow:
+        if cccd:
+            check_personal_id_matches(
+                parse_personal_id(cccd),
+                sex=demographics.sex,
+                birth_year=demographics.birth_date.year,
+            )
+        request = IssuanceRequest(
+            id=new_id(),
+            si_number=parse_si_number(si_number),
+            demographics=demographics,
+            cccd=parse_personal_id(cccd).value if cccd else None,
+            requested_by=principal.name,
+            facility_code=principal.facility_code,
+            created_at=now,
+            reason=display_text(reason, field="reason") if reason else None,
+        )
         uow.issuance_requests.add(request)
         record(
             uow,
-            clock=clock,
+            clock=deps.clock,
             action=Action.ISSUANCE_REQUEST,
-            principal=principal,
-            ctx=ctx,
+            caller=caller,
             detail=request.id,
         )
         uow.commit()
@@ -73,9 +77,8 @@ def request_issuance(
 
 
 def list_requests(
-    *, uow_factory: UnitOfWorkFactory, principal: Principal, status: str | None = None
+    *, deps: Deps, caller: Caller, status: str | None = None
 ) -> list[IssuanceRequest]:
-    authorize(principal, Permission.LIST_ISSUANCE)
     if status is not None and status not in set(RequestStatus):
         raise ValidationError(
             "status",
@@ -83,13 +86,58 @@ def list_requests(
             "must be pending, approved or rejected",
             "phải là pending, approved hoặc rejected",
         )
-    with uow_factory() as uow:
-        return uow.issuance_requests.list(status)
+    with unit_of_work(deps, caller, Permission.LIST_ISSUANCE) as uow:
+        found = uow.issuance_requests.list(status)
+        uow.commit()
+    return found
 
 
-def _pending(uow_factory: UnitOfWorkFactory, request_id: str) -> IssuanceRequest:
-    with uow_factory() as uow:
-        request = uow.issuance_requests.get(request_id)
+def approve(*, deps: Deps, caller: Caller, request_id: str) -> IssuanceRequest:
+    """Approve: the Health ID is established from the request's data, the request marked
+    approved and the decision audited, in one unit of work.
+
+    A lost race on the SI number (the same person registered meanwhile) runs the whole
+    approval once more; it then answers with the winner's ID.
+    """
+
+    def work() -> IssuanceRequest:
+        with unit_of_work(deps, caller, Permission.DECIDE_ISSUANCE) as uow:
+            request = _pending(uow, request_id)
+            registration = health_ids.validate(deps, _person_input(request))
+            established = health_ids.establish(uow, deps, registration)
+            decided = _decide(
+                uow,
+                deps,
+                caller,
+                request,
+                status=RequestStatus.APPROVED,
+                reason=None,
+                person_id=established.person_id,
+            )
+            uow.commit()
+        return decided
+
+    return retry_lost_race(work)
+
+
+def reject(*, deps: Deps, caller: Caller, request_id: str, reason: str) -> IssuanceRequest:
+    with unit_of_work(deps, caller, Permission.DECIDE_ISSUANCE) as uow:
+        request = _pending(uow, request_id)
+        decided = _decide(
+            uow,
+            deps,
+            caller,
+            request,
+            status=RequestStatus.REJECTED,
+            reason=display_text(reason, field="reason"),
+            person_id=None,
+        )
+        uow.commit()
+    return decided
+
+
+def _pending(uow: UnitOfWork, request_id: str) -> IssuanceRequest:
+    request = uow.issuance_requests.get(request_id)
     if request is None:
         raise NotFoundError("issuance_request")
     if request.status != RequestStatus.PENDING:
@@ -99,97 +147,46 @@ def _pending(uow_factory: UnitOfWorkFactory, request_id: str) -> IssuanceRequest
     return request
 
 
-def approve(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    keys: KeyRing,
-    places: AdminUnits,
-    clock: Clock,
-    principal: Principal,
-    ctx: RequestContext,
-    request_id: str,
-) -> IssuanceRequest:
-    """Approve: the Health ID is established from the request's data."""
-    authorize(principal, Permission.DECIDE_ISSUANCE)
-    request = _pending(uow_factory, request_id)
+def _person_input(request: IssuanceRequest) -> PersonInput:
+    """The request's data as a registration states it (it was validated when requested)."""
     d = request.demographics
-    result = registry.establish_health_id(
-        uow_factory=uow_factory,
-        keys=keys,
-        places=places,
-        clock=clock,
-        si_number=request.si_number,
+    return PersonInput(
         full_name=d.full_name,
         birth_date=d.birth_date.compact(),
         sex=str(d.sex),
-        birthplace=d.birthplace,
+        si_number=request.si_number,
         cccd=request.cccd,
+        birthplace=d.birthplace,
         address=d.address,
-    )
-    return _decide(
-        uow_factory=uow_factory,
-        clock=clock,
-        principal=principal,
-        ctx=ctx,
-        request=request,
-        status=RequestStatus.APPROVED,
-        reason=None,
-        person_id=result.person_id,
-    )
-
-
-def reject(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    clock: Clock,
-    principal: Principal,
-    ctx: RequestContext,
-    request_id: str,
-    reason: str,
-) -> IssuanceRequest:
-    authorize(principal, Permission.DECIDE_ISSUANCE)
-    request = _pending(uow_factory, request_id)
-    return _decide(
-        uow_factory=uow_factory,
-        clock=clock,
-        principal=principal,
-        ctx=ctx,
-        request=request,
-        status=RequestStatus.REJECTED,
-        reason=display_text(reason, field="reason"),
-        person_id=None,
     )
 
 
 def _decide(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    clock: Clock,
-    principal: Principal,
-    ctx: RequestContext,
+    uow: UnitOfWork,
+    deps: Deps,
+    caller: Caller,
     request: IssuanceRequest,
+    *,
     status: RequestStatus,
     reason: str | None,
     person_id: str | None,
 ) -> IssuanceRequest:
+    """The decision stored and audited in the use case's unit of work (no commit)."""
     decided = replace(
         request,
         status=status,
-        decided_by=principal.name,
-        decided_at=clock.now(),
+        decided_by=caller.principal.name,
+        decided_at=deps.clock.now(),
         reason=reason or request.reason,
         person_id=person_id,
     )
-    with uow_factory() as uow:
-        uow.issuance_requests.update(decided)
-        record(
-            uow,
-            clock=clock,
-            action=Action.ISSUANCE_DECIDE,
-            principal=principal,
-            ctx=ctx,
-            person_id=person_id,
-            detail=f"{status} {request.id}",
-        )
-        uow.commit()
+    uow.issuance_requests.update(decided)
+    record(
+        uow,
+        clock=deps.clock,
+        action=Action.ISSUANCE_DECIDE,
+        caller=caller,
+        person_id=person_id,
+        detail=f"{status} {request.id}",
+    )
     return decided

@@ -1,55 +1,29 @@
 """One person, one ID (Điều 3.7): find the person a registration may already be.
 
 Candidates come from the blocking-key index, are scored in process by the
-packaged Fellegi–Sunter model, and lead to a decision: link (match), ask a
+model ``Deps`` carries (``healthid.matching``), and lead to a decision: link (match), ask a
 person (review), or a new person.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
 
 from healthid.domain.errors import ValidationError
 from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.ids import new_id
 from healthid.domain.person import Demographics, Person
 from healthid.domain.review import ReviewPair, ReviewStatus
-from healthid.matching.blocking import CANDIDATE_LIMIT, blocking_keys
-from healthid.matching.model import Model, Scored, best_of
+from healthid.matching.blocking import blocking_keys
+from healthid.matching.model import Model, Scored
 from healthid.matching.normalise import MatchRecord, match_record
-from healthid.services.ports import (
-    AdminUnits,
-    Clock,
-    MatchInput,
-    ModelTrainer,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
-
-_override: list[Model] = []
+from healthid.services.deps import Deps
+from healthid.services.ports import AdminUnits, Clock, MatchInput, ModelTrainer, UnitOfWork
 
 
-@cache
-def _packaged() -> Model:
-    return Model.load()
-
-
-def model() -> Model:
-    """The model in use: one trained on the registry if configured, else the packaged one."""
-    return _override[-1] if _override else _packaged()
-
-
-def use_model(trained: Model | None) -> None:
-    """Make ``trained`` the model every registration and deduplication uses (None: packaged)."""
-    _override.clear()
-    if trained is not None:
-        _override.append(trained)
-
-
-def train(*, uow_factory: UnitOfWorkFactory, places: AdminUnits, trainer: ModelTrainer) -> Model:
+def train(uow: UnitOfWork, deps: Deps, trainer: ModelTrainer) -> Model:
     """Re-estimate the model's weights on every person in the registry."""
-    records = registry_records(uow_factory, places)
+    records = registry_records(uow, deps.places)
     if len(records) < 100:
         raise ValidationError(
             "registry",
@@ -57,7 +31,7 @@ def train(*, uow_factory: UnitOfWorkFactory, places: AdminUnits, trainer: ModelT
             "training needs at least 100 persons",
             "cần ít nhất 100 người để huấn luyện",
         )
-    return trainer.train(records, model())
+    return trainer.train(records, deps.model)
 
 
 def record_of(
@@ -75,10 +49,9 @@ def record_of(
     )
 
 
-def registry_records(uow_factory: UnitOfWorkFactory, places: AdminUnits) -> list[MatchRecord]:
+def registry_records(uow: UnitOfWork, places: AdminUnits) -> list[MatchRecord]:
     """Every person not merged into another, as the matcher sees them (whole-registry passes)."""
-    with uow_factory() as uow:
-        return [input_record(item, places) for item in uow.persons.iter_match_inputs()]
+    return [input_record(item, places) for item in uow.persons.iter_match_inputs()]
 
 
 def input_record(item: MatchInput, places: AdminUnits) -> MatchRecord:
@@ -112,44 +85,16 @@ def index_person(uow: UnitOfWork, places: AdminUnits, person: Person, *, new: bo
     uow.persons.set_blocking_keys(person.id, keys, new=new)
 
 
-def reindex(*, uow_factory: UnitOfWorkFactory, places: AdminUnits, batch: int = 2000) -> int:
+def reindex(uow: UnitOfWork, places: AdminUnits) -> int:
     """Recompute every person's blocking keys; the number of persons indexed.
 
     Needed once after an upgrade that changes what the keys are made of: persons
     stored under the old keys would not be found by new registrations. Persons
     merged into another keep none.
     """
-    records = registry_records(uow_factory, places)
-    for start in range(0, len(records), batch):
-        with uow_factory() as uow:
-            for record in records[start : start + batch]:
-                uow.persons.set_blocking_keys(record.key, blocking_keys(record))
-            uow.commit()
+    records = registry_records(uow, places)
+    uow.persons.replace_blocking_keys({r.key: blocking_keys(r) for r in records})
     return len(records)
-
-
-def score(a: MatchRecord, b: MatchRecord) -> Scored:
-    return model().score(a, b)
-
-
-def may_review(a: MatchRecord, b: MatchRecord) -> bool:
-    """A cheap exact test: False only for a pair ``score`` would call two people (NEW)."""
-    return model().may_review(a, b)
-
-
-def best_candidate(uow: UnitOfWork, places: AdminUnits, record: MatchRecord) -> Scored | None:
-    """How the most likely existing person (``a``) scores against ``record``, if above 'new'.
-
-    Its decision is 'review', never 'match', when ``record`` matches two people.
-    Candidates are read as matching needs them, in one statement.
-    """
-    current = model()
-    scored = []
-    for item in uow.persons.candidate_inputs(blocking_keys(record), limit=CANDIDATE_LIMIT):
-        stored = input_record(item, places)
-        if current.may_review(stored, record):  # else scored NEW: never the best
-            scored.append(current.score(stored, record))
-    return best_of(scored)
 
 
 def queue_review(

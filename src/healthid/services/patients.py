@@ -1,4 +1,8 @@
-"""What facilities do with patients over the API: register, find, link, list — all audited."""
+"""What callers do with persons — register, find, verify, link, list, show, correct.
+
+Each use case opens one unit of work, does its work and adds its audit event
+there, and commits once: the work is recorded, or it is not done.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +10,18 @@ from dataclasses import dataclass
 
 from healthid.domain.audit import Action, Outcome
 from healthid.domain.errors import ConflictError, NotFoundError, ValidationError
-from healthid.domain.identifiers import (
-    IdentifierSystem,
-    parse_identifier,
-)
+from healthid.domain.health_id import HealthId
+from healthid.domain.identifiers import IdentifierSystem, parse_identifier
 from healthid.domain.names import fold_diacritics
-from healthid.domain.person import Person, parse_demographics
-from healthid.services import health_ids as registry
-from healthid.services.access import Permission, Principal, RequestContext, authorize
-from healthid.services.audit import (
-    QuotaExceededError,
-    Quotas,
-    check_quota,
-    event,
-    record,
-    record_alone,
-)
-from healthid.services.ports import (
-    AdminUnits,
-    Clock,
-    KeyRing,
-    UniquenessError,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from healthid.domain.person import Person
+from healthid.services import health_ids
+from healthid.services.access import Caller, Permission, authorize
+from healthid.services.audit import record
+from healthid.services.deps import Deps
+from healthid.services.health_ids import PersonInput
+from healthid.services.ports import UniquenessError, UnitOfWork
+from healthid.services.quotas import QuotaExceededError, count_read
+from healthid.services.use_case import retry_lost_race, unit_of_work
 
 
 @dataclass(frozen=True)
@@ -49,10 +41,11 @@ class PatientSummary:
 class Registered:
     summary: PatientSummary
     created: bool
+    health_id: HealthId | None  # in full: the operator's command line prints it
 
 
 def _summary(uow: UnitOfWork, person: Person, mrn: str | None = None) -> PatientSummary:
-    issued = registry.current_health_id(uow, person.id)
+    issued = health_ids.current_health_id(uow, person.id)
     d = person.demographics
     return PatientSummary(
         id=person.id,
@@ -65,117 +58,81 @@ def _summary(uow: UnitOfWork, person: Person, mrn: str | None = None) -> Patient
     )
 
 
-def register_person(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    keys: KeyRing,
-    places: AdminUnits,
-    clock: Clock,
-    principal: Principal,
-    ctx: RequestContext,
-    si_number: str | None,
-    cccd: str | None,
-    full_name: str,
-    birth_date: str,
-    sex: str,
-    bhyt_card: str | None = None,
-    birthplace: str | None = None,
-    address: str | None = None,
-    phone: str | None = None,
-) -> Registered:
+def register_person(*, deps: Deps, caller: Caller, data: PersonInput) -> Registered:
     """Register a patient: with an SI number their Health ID is established (Điều 5);
     with a CCCD alone they are recorded and found by it until an SI number is known."""
-    authorize(principal, Permission.REGISTER_PERSON)
-    if not si_number and not cccd:
+    authorize(caller.principal, Permission.REGISTER_PERSON)  # 403 before any 422
+    if not data.si_number and not data.cccd:
         raise ValidationError(
             "si_number",
             "si_or_cccd_required",
             "either si_number or cccd is required",
             "cần mã số BHXH hoặc số CCCD",
         )
-    if si_number:
-        result = registry.establish_health_id(
-            uow_factory=uow_factory,
-            keys=keys,
-            places=places,
-            clock=clock,
-            si_number=si_number,
-            full_name=full_name,
-            birth_date=birth_date,
-            sex=sex,
-            birthplace=birthplace,
-            cccd=cccd,
-            bhyt_card=bhyt_card,
-            address=address,
-            phone=phone,
-        )
-        person_id, created = result.person_id, result.created
-    else:
-        demographics = parse_demographics(
-            full_name=full_name,
-            birth_date=birth_date,
-            sex=sex,
-            birthplace=birthplace,
-            address=address,
-            phone=phone,
-            today=clock.now().date(),
-        )
-        person_id, created = registry.register_by_cccd(
-            uow_factory, places, clock, str(cccd), demographics
-        )
-    with uow_factory() as uow:
-        person = uow.persons.get(person_id)
-        if person is None:
-            raise NotFoundError("person")
-        summary = _summary(uow, person)
-        record(
-            uow,
-            clock=clock,
-            action=Action.PERSON_REGISTER,
-            principal=principal,
-            ctx=ctx,
-            person_id=person_id,
-            detail="new" if created else "existing",
-        )
-        uow.commit()
-    return Registered(summary, created)
+    # Validated before the unit of work opens: a bad field costs no transaction.
+    registration = health_ids.validate(deps, data) if data.si_number else None
+    demographics = registration.demographics if registration else data.demographics(deps)
 
-
-def find_person(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    clock: Clock,
-    quotas: Quotas,
-    principal: Principal,
-    ctx: RequestContext,
-    system: str,
-    value: str,
-) -> PatientSummary:
-    """Find a patient by an identifier; MRNs are looked up in the caller's own facility."""
-    authorize(principal, Permission.LOOKUP_PERSON)
-    scope = (principal.facility_code or "") if system == IdentifierSystem.MRN else ""
-    identifier = parse_identifier(system, value, scope)
-    with uow_factory() as uow:
-        try:
-            check_quota(uow, principal=principal, clock=clock, quotas=quotas)
-        except QuotaExceededError:
+    def work() -> Registered:
+        with unit_of_work(deps, caller, Permission.REGISTER_PERSON) as uow:
+            full: HealthId | None = None
+            if registration is not None:
+                established = health_ids.establish(uow, deps, registration)
+                person_id, created = established.person_id, established.created
+                full = established.health_id
+            else:
+                person_id, created = health_ids.record_by_cccd(
+                    uow, deps, str(data.cccd), demographics
+                )
+            person = uow.persons.get(person_id)
+            if person is None:
+                raise NotFoundError("person")
+            summary = _summary(uow, person)
             record(
                 uow,
-                clock=clock,
+                clock=deps.clock,
+                action=Action.PERSON_REGISTER,
+                caller=caller,
+                person_id=person_id,
+                detail="new" if created else "existing",
+            )
+            uow.commit()
+        return Registered(summary, created, full)
+
+    try:
+        return retry_lost_race(work)
+    except UniquenessError:
+        raise ConflictError(
+            "cccd", "concurrent_registration", "try again", "vui lòng thử lại"
+        ) from None
+
+
+def find_person(*, deps: Deps, caller: Caller, system: str, value: str) -> PatientSummary:
+    """Find a patient by an identifier; MRNs are looked up in the caller's own facility."""
+    principal = caller.principal
+    authorize(principal, Permission.LOOKUP_PERSON)  # 403 before any 422
+    scope = (principal.facility_code or "") if system == IdentifierSystem.MRN else ""
+    identifier = parse_identifier(system, value, scope)
+    with unit_of_work(deps, caller, Permission.LOOKUP_PERSON) as uow:
+        try:
+            count_read(uow, principal=principal, quotas=deps.quotas, at=deps.clock.now())
+        except QuotaExceededError:
+            uow.rollback()  # the refused read is not counted; its refusal is recorded
+            record(
+                uow,
+                clock=deps.clock,
                 action=Action.QUOTA_EXCEEDED,
-                principal=principal,
-                ctx=ctx,
+                caller=caller,
                 outcome=Outcome.DENIED,
             )
             uow.commit()
             raise
-        person = registry.find_by_identifier(uow, identifier)
+        person = health_ids.find_by_identifier(uow, identifier)
         record(
             uow,
-            clock=clock,
+            clock=deps.clock,
             action=Action.PERSON_LOOKUP,
-            principal=principal,
-            ctx=ctx,
+            caller=caller,
             person_id=person.id if person else None,
             detail=str(identifier.system),
             outcome=Outcome.SUCCESS if person else Outcome.NOT_FOUND,
@@ -187,95 +144,109 @@ def find_person(
     return summary
 
 
-def verify(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    keys: KeyRing,
-    clock: Clock,
-    principal: Principal,
-    ctx: RequestContext,
-    health_id: str,
-) -> str:
-    authorize(principal, Permission.VERIFY_HEALTH_ID)
-    status = registry.verify_health_id(uow_factory=uow_factory, keys=keys, health_id=health_id)
-    record_alone(
-        uow_factory,
-        event(
-            clock=clock,
+def show_person(
+    *, deps: Deps, caller: Caller, system: str, value: str
+) -> tuple[Person, str | None, str | None]:
+    """A whole record, its masked Health ID and its status (``healthid show``), audited."""
+    authorize(caller.principal, Permission.READ_PERSON)  # 403 before any 422
+    identifier = parse_identifier(system, value)
+    with unit_of_work(deps, caller, Permission.READ_PERSON) as uow:
+        person = health_ids.find_by_identifier(uow, identifier)
+        issued = health_ids.current_health_id(uow, person.id) if person else None
+        record(
+            uow,
+            clock=deps.clock,
+            action=Action.PERSON_READ,
+            caller=caller,
+            person_id=person.id if person else None,
+            detail=str(identifier.system),
+            outcome=Outcome.SUCCESS if person else Outcome.NOT_FOUND,
+        )
+        uow.commit()
+    if person is None:
+        raise NotFoundError("person")
+    if issued is None:
+        return person, None, None
+    return person, issued.masked, str(issued.status)
+
+
+def correct_person(*, deps: Deps, caller: Caller, person_id: str, data: PersonInput) -> Person:
+    """Correct a person's recorded data (empty fields stay as they were), audited."""
+    with unit_of_work(deps, caller, Permission.CORRECT_PERSON) as uow:
+        person = uow.persons.get(person_id)
+        if person is None:
+            raise NotFoundError("person")
+        corrected = health_ids.correct(uow, deps, person, data)
+        record(
+            uow, clock=deps.clock, action=Action.PERSON_CORRECT, caller=caller, person_id=person_id
+        )
+        uow.commit()
+    return corrected
+
+
+def verify(*, deps: Deps, caller: Caller, health_id: str) -> str:
+    """valid / invalid / revoked / replaced, and the check recorded with it."""
+    with unit_of_work(deps, caller, Permission.VERIFY_HEALTH_ID) as uow:
+        status = health_ids.verify(uow, deps.keys, health_id)
+        record(
+            uow,
+            clock=deps.clock,
             action=Action.HEALTH_ID_VERIFY,
-            principal=principal,
-            ctx=ctx,
+            caller=caller,
             detail=str(status),
-        ),
-    )
+        )
+        uow.commit()
     return str(status)
 
 
-def link_facility_mrn(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    clock: Clock,
-    principal: Principal,
-    ctx: RequestContext,
-    person_id: str,
-    mrn: str,
-) -> PatientSummary:
+def link_facility_mrn(*, deps: Deps, caller: Caller, person_id: str, mrn: str) -> PatientSummary:
     """A facility records its own patient number for a person (Điều 6)."""
-    authorize(principal, Permission.LINK_FACILITY)
-    identifier = parse_identifier(IdentifierSystem.MRN, mrn, principal.facility_code or "")
+    authorize(caller.principal, Permission.LINK_FACILITY)  # 403 before any 422
+    facility = caller.principal.facility_code or ""
+    identifier = parse_identifier(IdentifierSystem.MRN, mrn, facility)
     try:
-        with uow_factory() as uow:
+        with unit_of_work(deps, caller, Permission.LINK_FACILITY) as uow:
             person = uow.persons.get(person_id)
             if person is None:
                 raise NotFoundError("person")
             owner = uow.persons.find_by_identifier(identifier)
             if owner is not None and owner.id != person_id:
-                raise ConflictError(
-                    "mrn",
-                    "belongs_to_another_person",
-                    "this MRN is already linked to another person",
-                    "mã bệnh nhân này đã gắn với người khác",
-                )
+                raise _mrn_taken()
             if owner is None:
                 uow.persons.add_identifier(person_id, identifier)
             record(
                 uow,
-                clock=clock,
+                clock=deps.clock,
                 action=Action.FACILITY_LINK,
-                principal=principal,
-                ctx=ctx,
+                caller=caller,
                 person_id=person_id,
             )
             summary = _summary(uow, person, identifier.value)
             uow.commit()
     except UniquenessError:
-        raise ConflictError(
-            "mrn",
-            "belongs_to_another_person",
-            "this MRN is already linked to another person",
-            "mã bệnh nhân này đã gắn với người khác",
-        ) from None
+        raise _mrn_taken() from None
     return summary
 
 
+def _mrn_taken() -> ConflictError:
+    return ConflictError(
+        "mrn",
+        "belongs_to_another_person",
+        "this MRN is already linked to another person",
+        "mã bệnh nhân này đã gắn với người khác",
+    )
+
+
 def facility_patients(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    clock: Clock,
-    principal: Principal,
-    ctx: RequestContext,
-    limit: int,
-    offset: int,
-    search: str | None = None,
+    *, deps: Deps, caller: Caller, limit: int, offset: int, search: str | None = None
 ) -> tuple[list[PatientSummary], int]:
     """The caller's facility's own patients (Điều 7.2), a page at a time, and the total.
 
     ``search`` keeps patients whose MRN equals it or whose name contains it, with or
     without diacritics. Names are encrypted, so a search reads the facility's patients.
     """
-    authorize(principal, Permission.LIST_FACILITY_PATIENTS)
-    facility = principal.facility_code or ""
-    with uow_factory() as uow:
+    facility = caller.principal.facility_code or ""
+    with unit_of_work(deps, caller, Permission.LIST_FACILITY_PATIENTS) as uow:
         if search:
             everyone, _ = uow.persons.with_scope(
                 IdentifierSystem.MRN, facility, limit=None, offset=0
@@ -289,10 +260,9 @@ def facility_patients(
         page = [_summary(uow, person, mrn) for person, mrn in rows]
         record(
             uow,
-            clock=clock,
+            clock=deps.clock,
             action=Action.FACILITY_PATIENTS,
-            principal=principal,
-            ctx=ctx,
+            caller=caller,
             detail=f"{len(page)} rows",
         )
         uow.commit()

@@ -10,11 +10,16 @@ from healthid.domain.ids import new_id
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.person import Person
 from healthid.domain.review import Merge, ReviewPair, ReviewStatus
-from healthid.services import matcher as matching
-from healthid.services.access import Permission, Principal, RequestContext, authorize
+from healthid.services import matcher
+from healthid.services.access import Caller, Permission
 from healthid.services.audit import event, record
+from healthid.services.deps import Deps
 from healthid.services.health_ids import current_health_id
-from healthid.services.ports import AdminUnits, Clock, UnitOfWork, UnitOfWorkFactory
+from healthid.services.ports import Clock, UnitOfWork
+from healthid.services.use_case import unit_of_work
+
+# Who merges when no one asked: the batch deduplication, deciding sure pairs itself.
+REGISTRY_ACTOR = "registry"
 
 
 @dataclass(frozen=True)
@@ -29,23 +34,18 @@ class ReviewView:
     merge_id: str | None = None  # the standing merge this pair decided: what unmerge undoes
 
 
-def _allowed(principal: Principal | None) -> None:
-    if principal is not None:  # None: the operator's command line
-        authorize(principal, Permission.REVIEW_DUPLICATES)
-
-
-def _actor(principal: Principal | None) -> str:
-    return principal.name if principal else "cli"
+def _actor(caller: Caller | None) -> str:
+    return caller.principal.name if caller else REGISTRY_ACTOR
 
 
 def list_reviews(
     *,
-    uow_factory: UnitOfWorkFactory,
+    deps: Deps,
+    caller: Caller,
     status: str | None = ReviewStatus.PENDING,
     limit: int = 100,
-    principal: Principal | None = None,
 ) -> list[ReviewPair]:
-    _allowed(principal)
+    """The pairs waiting for a person's decision (``status`` None: every pair)."""
     if status is not None and status not in set(ReviewStatus):
         raise ValidationError(
             "status",
@@ -53,8 +53,10 @@ def list_reviews(
             "must be pending, merged or not_duplicate",
             "phải là pending, merged hoặc not_duplicate",
         )
-    with uow_factory() as uow:
-        return uow.reviews.list(status, limit=limit)
+    with unit_of_work(deps, caller, Permission.REVIEW_DUPLICATES) as uow:
+        pairs = uow.reviews.list(status, limit=limit)
+        uow.commit()
+    return pairs
 
 
 def _pair(uow: UnitOfWork, review_id: str) -> ReviewPair:
@@ -71,16 +73,9 @@ def _person(uow: UnitOfWork, person_id: str) -> Person:
     return person
 
 
-def show_review(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    clock: Clock,
-    review_id: str,
-    principal: Principal | None = None,
-    ctx: RequestContext | None = None,
-) -> ReviewView:
-    _allowed(principal)
-    with uow_factory() as uow:
+def show_review(*, deps: Deps, caller: Caller, review_id: str) -> ReviewView:
+    """Both persons of a pair, in full: reading each is audited."""
+    with unit_of_work(deps, caller, Permission.REVIEW_DUPLICATES) as uow:
         pair = _pair(uow, review_id)
         a, b = _person(uow, pair.person_a), _person(uow, pair.person_b)
         ids = [current_health_id(uow, p.id) for p in (a, b)]
@@ -88,93 +83,51 @@ def show_review(
         for person in (a, b):
             record(
                 uow,
-                clock=clock,
+                clock=deps.clock,
                 action=Action.REVIEW_READ,
-                principal=principal,
-                ctx=ctx,
+                caller=caller,
                 person_id=person.id,
-                actor=_actor(principal),
             )
         uow.commit()
     a_id, b_id = (i.masked if i else None for i in ids)
     return ReviewView(pair, a, b, a_id, b_id, standing.id if standing else None)
 
 
-def reject_review(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    clock: Clock,
-    review_id: str,
-    principal: Principal | None = None,
-    ctx: RequestContext | None = None,
-) -> None:
+def reject_review(*, deps: Deps, caller: Caller, review_id: str) -> None:
     """'Not a duplicate': remembered, and never proposed again."""
-    _allowed(principal)
-    with uow_factory() as uow:
+    with unit_of_work(deps, caller, Permission.REVIEW_DUPLICATES) as uow:
         pair = _pair(uow, review_id)
         if pair.status != ReviewStatus.PENDING:
-            raise ConflictError(
-                "status", "already_decided", "the pair was already decided", "cặp này đã được xử lý"
-            )
-        uow.reviews.decide(review_id, ReviewStatus.NOT_DUPLICATE, _actor(principal), clock.now())
-        record(
-            uow,
-            clock=clock,
-            action=Action.REVIEW_REJECT,
-            principal=principal,
-            ctx=ctx,
-            actor=_actor(principal),
-            detail=review_id,
-        )
+            raise _already_decided()
+        uow.reviews.decide(review_id, ReviewStatus.NOT_DUPLICATE, _actor(caller), deps.clock.now())
+        record(uow, clock=deps.clock, action=Action.REVIEW_REJECT, caller=caller, detail=review_id)
         uow.commit()
 
 
-def merge(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    places: AdminUnits,
-    clock: Clock,
-    review_id: str,
-    survivor_id: str | None = None,
-    principal: Principal | None = None,
-    ctx: RequestContext | None = None,
-) -> Merge:
+def merge(*, deps: Deps, caller: Caller, review_id: str, survivor_id: str | None = None) -> Merge:
     """Make the pair one person. The other Health ID stays valid as 'replaced'."""
-    with uow_factory() as uow:
-        done = merge_in(
-            uow,
-            places=places,
-            clock=clock,
-            review_id=review_id,
-            survivor_id=survivor_id,
-            principal=principal,
-            ctx=ctx,
-        )
+    with unit_of_work(deps, caller, Permission.REVIEW_DUPLICATES) as uow:
+        done = merge_in(uow, deps, caller, review_id, survivor_id)
         uow.commit()
     return done
 
 
 def merge_in(
     uow: UnitOfWork,
-    *,
-    places: AdminUnits,
-    clock: Clock,
+    deps: Deps,
+    caller: Caller | None,
     review_id: str,
     survivor_id: str | None = None,
-    principal: Principal | None = None,
-    ctx: RequestContext | None = None,
 ) -> Merge:
-    """merge() inside the caller's unit of work, which commits (the batch deduplication).
+    """A merge and its audit event added to ``uow``, which the use case commits.
 
-    Every check comes before the first write: on ConflictError or ValidationError
-    the unit of work holds nothing of this merge.
+    The use case has authorised ``caller``; None is the batch deduplication, named
+    "registry". Every check comes before the first write: on ConflictError or
+    ValidationError the unit of work holds nothing of this merge.
     """
-    _allowed(principal)
     pair = _pair(uow, review_id)
     if pair.status != ReviewStatus.PENDING:
-        raise ConflictError(
-            "status", "already_decided", "the pair was already decided", "cặp này đã được xử lý"
-        )
+        raise _already_decided()
     ids = {pair.person_a, pair.person_b}
     survivor = survivor_id or pair.person_a
     if survivor not in ids:
@@ -194,25 +147,25 @@ def merge_in(
                 "already merged into another",
                 "đã được gộp vào người khác",
             )
+    now = deps.clock.now()
     retired = retired_on_merge(
         current_health_id(uow, survivor), uow.health_ids.for_person(absorbed)
     )
     for health_id_id, kept_id in retired.items():
-        uow.health_ids.set_status(health_id_id, HealthIdStatus.REPLACED, kept_id, clock.now())
+        uow.health_ids.set_status(health_id_id, HealthIdStatus.REPLACED, kept_id, now)
     moved = uow.persons.move_identifiers(absorbed, survivor)
     uow.persons.set_merged_into(absorbed, survivor)
     uow.persons.set_blocking_keys(absorbed, set())
-    matching.index_person(uow, places, _person(uow, survivor))
-    uow.reviews.decide(review_id, ReviewStatus.MERGED, _actor(principal), clock.now())
+    matcher.index_person(uow, deps.places, _person(uow, survivor))
+    uow.reviews.decide(review_id, ReviewStatus.MERGED, _actor(caller), now)
     done, audited = merge_record(
-        clock=clock,
+        clock=deps.clock,
         survivor=survivor,
         absorbed=absorbed,
         moved=moved,
         replaced=list(retired),
         review_id=review_id,
-        principal=principal,
-        ctx=ctx,
+        caller=caller,
     )
     uow.reviews.add_merge(done)
     uow.audit.add(audited)
@@ -240,44 +193,36 @@ def merge_record(
     moved: list[str],
     replaced: list[str],
     review_id: str,
-    principal: Principal | None = None,
-    ctx: RequestContext | None = None,
+    caller: Caller | None,
 ) -> tuple[Merge, AuditEvent]:
-    """The merge to store and its audit event: the caller adds both to the merge's unit of work."""
+    """The merge to store and its audit event: the caller adds both to the merge's unit of work.
+
+    ``caller`` None: the batch deduplication, named "registry".
+    """
     done = Merge(
         new_id(),
         survivor,
         absorbed,
         moved,
         replaced,
-        _actor(principal),
+        _actor(caller),
         clock.now(),
         review_id,
     )
     audited = event(
         clock=clock,
         action=Action.MERGE,
-        principal=principal,
-        ctx=ctx,
-        actor=_actor(principal),
+        caller=caller,
+        actor=_actor(caller),
         person_id=survivor,
         detail=done.id,
     )
     return done, audited
 
 
-def unmerge(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    places: AdminUnits,
-    clock: Clock,
-    merge_id: str,
-    principal: Principal | None = None,
-    ctx: RequestContext | None = None,
-) -> Merge:
+def unmerge(*, deps: Deps, caller: Caller, merge_id: str) -> Merge:
     """Undo a merge exactly: identifiers and IDs go back; the pair is remembered as two people."""
-    _allowed(principal)
-    with uow_factory() as uow:
+    with unit_of_work(deps, caller, Permission.REVIEW_DUPLICATES) as uow:
         done = uow.reviews.get_merge(merge_id)
         if done is None:
             raise NotFoundError("merge")
@@ -288,26 +233,29 @@ def unmerge(
                 "this merge was already undone",
                 "lần gộp này đã được hoàn tác",
             )
+        now, actor = deps.clock.now(), _actor(caller)
         uow.persons.move_identifier_rows(done.moved_identifiers, done.absorbed_id)
         for health_id_id in done.replaced_health_ids:
-            uow.health_ids.set_status(health_id_id, HealthIdStatus.ACTIVE, None, clock.now())
+            uow.health_ids.set_status(health_id_id, HealthIdStatus.ACTIVE, None, now)
         uow.persons.set_merged_into(done.absorbed_id, None)
         for person_id in (done.survivor_id, done.absorbed_id):
-            matching.index_person(uow, places, _person(uow, person_id))
+            matcher.index_person(uow, deps.places, _person(uow, person_id))
         if done.review_id:
-            uow.reviews.decide(
-                done.review_id, ReviewStatus.NOT_DUPLICATE, _actor(principal), clock.now()
-            )
-        uow.reviews.mark_unmerged(merge_id, _actor(principal), clock.now())
+            uow.reviews.decide(done.review_id, ReviewStatus.NOT_DUPLICATE, actor, now)
+        uow.reviews.mark_unmerged(merge_id, actor, now)
         record(
             uow,
-            clock=clock,
+            clock=deps.clock,
             action=Action.UNMERGE,
-            principal=principal,
-            ctx=ctx,
-            actor=_actor(principal),
+            caller=caller,
             person_id=done.survivor_id,
             detail=merge_id,
         )
         uow.commit()
     return done
+
+
+def _already_decided() -> ConflictError:
+    return ConflictError(
+        "status", "already_decided", "the pair was already decided", "cặp này đã được xử lý"
+    )

@@ -16,21 +16,16 @@ from datetime import timedelta
 from healthid.domain.accounts import LOCKOUT_WINDOW, locked_until
 from healthid.domain.audit import Action
 from healthid.domain.web_session import IDLE_TIMEOUT, WebSession, needs_second_factor
-from healthid.services.access import Principal, RequestContext
-from healthid.services.audit import event, record, record_alone
+from healthid.services.access import AuthenticationError, Caller, Principal, RequestContext
+from healthid.services.audit import record
 from healthid.services.auth import (
-    AuthenticationError,
     LockedOutError,
-    authenticate_user,
+    check_password,
     record_failure,
 )
-from healthid.services.ports import (
-    Clock,
-    OneTimeCodes,
-    PasswordHasher,
-    SecondFactor,
-    UnitOfWorkFactory,
-)
+from healthid.services.deps import Deps
+from healthid.services.ports import OneTimeCodes, PasswordHasher, SecondFactor
+from healthid.services.use_case import unit_of_work
 
 
 class SessionExpiredError(AuthenticationError):
@@ -69,36 +64,31 @@ def csrf_matches(token: str, submitted: str) -> bool:
 
 
 def sign_in(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    hasher: PasswordHasher,
-    clock: Clock,
-    username: str,
-    password: str,
-    ctx: RequestContext | None = None,
+    *, deps: Deps, hasher: PasswordHasher, ctx: RequestContext, username: str, password: str
 ) -> SignedIn:
-    """Check the password (lockout applies) and open a session."""
-    principal = authenticate_user(
-        uow_factory=uow_factory,
-        hasher=hasher,
-        clock=clock,
-        username=username,
-        password=password,
-        ctx=ctx,
-    )
-    token, now = secrets.token_urlsafe(32), clock.now()
-    step = "none"
-    with uow_factory() as uow:
+    """Check the password (lockout applies) and open a session, in one unit of work.
+
+    A refusal is committed there too (a failure counted, and audited), then raised.
+    """
+    token, now = secrets.token_urlsafe(32), deps.clock.now()
+    with deps.uow() as uow:
+        try:
+            principal = check_password(
+                uow, deps=deps, hasher=hasher, ctx=ctx, username=username, password=password
+            )
+        except AuthenticationError:
+            uow.commit()  # the refusal check_password recorded
+            raise
+        step = "none"
         if needs_second_factor(principal.role):
             factor = uow.web_sessions.second_factor(principal.name)
             step = "verify" if factor is not None and factor.confirmed else "enroll"
         uow.web_sessions.add(WebSession(_hash(token), principal.name, now, now, step == "none"))
         record(
             uow,
-            clock=clock,
+            clock=deps.clock,
             action=Action.LOGIN,
-            principal=principal,
-            ctx=ctx,
+            caller=Caller(principal, ctx),
             detail="web" if step == "none" else "web, second factor pending",
         )
         uow.commit()
@@ -107,8 +97,7 @@ def sign_in(
 
 def current(
     *,
-    uow_factory: UnitOfWorkFactory,
-    clock: Clock,
+    deps: Deps,
     token: str | None,
     second_factor_pending: bool = False,
     idle_timeout: timedelta = IDLE_TIMEOUT,
@@ -116,12 +105,13 @@ def current(
     """The caller behind a session cookie; each request keeps the session alive.
 
     A session waiting for its second factor is accepted only where
-    ``second_factor_pending`` says so (the pages that ask for the code).
+    ``second_factor_pending`` says so (the pages that ask for the code). The principal
+    is confirmed: the account was read here, enabled.
     """
     if not token:
         raise SessionExpiredError("no session")
-    now = clock.now()
-    with uow_factory() as uow:
+    now = deps.clock.now()
+    with deps.uow() as uow:
         session = uow.web_sessions.get(_hash(token))
         if session is None:
             raise SessionExpiredError("unknown session")
@@ -142,9 +132,9 @@ def current(
     return Current(principal, session, csrf_token(token))
 
 
-def enrollment_secret(*, uow_factory: UnitOfWorkFactory, codes: OneTimeCodes, token: str) -> str:
+def enrollment_secret(*, deps: Deps, codes: OneTimeCodes, token: str) -> str:
     """The secret a user not yet enrolled adds to an authenticator app (kept until confirmed)."""
-    with uow_factory() as uow:
+    with deps.uow() as uow:
         session = uow.web_sessions.get(_hash(token))
         if session is None:
             raise SessionExpiredError("unknown session")
@@ -154,25 +144,20 @@ def enrollment_secret(*, uow_factory: UnitOfWorkFactory, codes: OneTimeCodes, to
         if factor is None:
             factor = SecondFactor(codes.new_secret(), confirmed=False)
             uow.web_sessions.set_second_factor(session.username, factor)
-            uow.commit()
+        uow.commit()
     return factor.secret
 
 
 def confirm_second_factor(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    codes: OneTimeCodes,
-    clock: Clock,
-    token: str,
-    code: str,
-    ctx: RequestContext | None = None,
+    *, deps: Deps, codes: OneTimeCodes, ctx: RequestContext, token: str, code: str
 ) -> Principal:
     """Check a TOTP code for a session waiting for it; a code is accepted only once.
 
-    A wrong code counts towards the same lockout as a wrong password.
+    A wrong code counts towards the same lockout as a wrong password; it is committed
+    in this one unit of work, then raised.
     """
-    now = clock.now()
-    with uow_factory() as uow:
+    now = deps.clock.now()
+    with deps.uow() as uow:
         session = uow.web_sessions.get(_hash(token))
         if session is None or session.expired(now):
             raise SessionExpiredError("unknown session")
@@ -188,35 +173,34 @@ def confirm_second_factor(
             uow.commit()
             raise LockedOutError(max(1, int((until - now).total_seconds())))
         step = codes.matching_step(factor.secret, code, now)
-        if step is not None and (factor.last_step is None or step > factor.last_step):
-            uow.web_sessions.set_second_factor(
-                session.username, SecondFactor(factor.secret, confirmed=True, last_step=step)
-            )
-            uow.web_sessions.mark_second_factor_done(session.token_hash)
-            uow.web_sessions.touch(session.token_hash, now)
-            principal = Principal("user", user.username, user.role, user.facility_code)
-            detail = "second factor" if factor.confirmed else "second factor enrolled"
-            record(
-                uow, clock=clock, action=Action.LOGIN, principal=principal, ctx=ctx, detail=detail
-            )
+        if step is None or (factor.last_step is not None and step <= factor.last_step):
+            record_failure(uow, deps=deps, ctx=ctx, username=session.username, detail="totp")
             uow.commit()
-            return principal
-    record_failure(
-        uow_factory=uow_factory, clock=clock, username=session.username, ctx=ctx, detail="totp"
-    )
-    raise AuthenticationError("invalid code")
+            raise AuthenticationError("invalid code")
+        uow.web_sessions.set_second_factor(
+            session.username, SecondFactor(factor.secret, confirmed=True, last_step=step)
+        )
+        uow.web_sessions.mark_second_factor_done(session.token_hash)
+        uow.web_sessions.touch(session.token_hash, now)
+        principal = Principal("user", user.username, user.role, user.facility_code)
+        detail = "second factor" if factor.confirmed else "second factor enrolled"
+        record(
+            uow,
+            clock=deps.clock,
+            action=Action.LOGIN,
+            caller=Caller(principal, ctx),
+            detail=detail,
+        )
+        uow.commit()
+    return principal
 
 
-def sign_out(
-    *, uow_factory: UnitOfWorkFactory, clock: Clock, token: str, ctx: RequestContext | None = None
-) -> None:
-    with uow_factory() as uow:
+def sign_out(*, deps: Deps, caller: Caller, token: str) -> None:
+    """End the session: deleted, and the sign-out audited, in one unit of work."""
+    with unit_of_work(deps, caller, None) as uow:
         session = uow.web_sessions.get(_hash(token))
         if session is None:
             return
         uow.web_sessions.delete(session.token_hash)
+        record(uow, clock=deps.clock, action=Action.LOGOUT, caller=caller, detail="web")
         uow.commit()
-    record_alone(
-        uow_factory,
-        event(clock=clock, action=Action.LOGOUT, actor=session.username, ctx=ctx, detail="web"),
-    )

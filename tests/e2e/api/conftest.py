@@ -13,6 +13,7 @@ from healthid import bootstrap
 from healthid.adapters.credentials import Argon2Hasher
 from healthid.entrypoints.api.app import create_app
 from healthid.services import accounts
+from healthid.services.access import operator
 
 PASSWORD = "Mật-khẩu-2026!"
 FACILITY, OTHER_FACILITY = "01001", "79001"
@@ -71,19 +72,20 @@ class Api:
 
 
 def seed(registry: bootstrap.Registry) -> dict[str, tuple[str, str]]:
+    deps, caller = registry.deps, operator()
     for code, province in ((FACILITY, "01"), (OTHER_FACILITY, "79")):
         accounts.add_facility(
-            uow_factory=registry.uow,
-            clock=registry.clock,
+            deps=deps,
+            caller=caller,
             code=code,
             name=f"Bệnh viện {code}",
             province=province,
         )
     for username, (role, facility) in USERS.items():
         accounts.add_user(
-            uow_factory=registry.uow,
+            deps=deps,
+            caller=caller,
             hasher=registry.hasher,
-            clock=registry.clock,
             username=username,
             role=role,
             facility_code=facility,
@@ -92,10 +94,7 @@ def seed(registry: bootstrap.Registry) -> dict[str, tuple[str, str]]:
     clients = {}
     for name, code in (("client", FACILITY), ("other_client", OTHER_FACILITY)):
         new = accounts.add_client(
-            uow_factory=registry.uow,
-            hasher=registry.hasher,
-            clock=registry.clock,
-            facility_code=code,
+            deps=deps, caller=caller, hasher=registry.hasher, facility_code=code
         )
         clients[name] = (new.client_id, new.client_secret)
     return clients

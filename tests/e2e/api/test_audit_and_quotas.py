@@ -93,6 +93,7 @@ def test_lookups_over_the_hourly_quota_are_429_and_audited(
 ) -> None:
     register()
     api.registry.settings.lookup_quota_per_user = 3
+    api.client.app.state.deps = api.registry.deps  # the app's ports, rewired with the quota
     assert [_lookup(api).status_code for _ in range(3)] == [200, 200, 200]
     refused = _lookup(api)
     assert refused.status_code == 429

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from healthid.adapters.credentials import ISSUER
 from healthid.services import accounts
+from healthid.services.access import operator
 from tests.e2e.api.conftest import PASSWORD, Api
 
 LOOKUP = "/api/v1/facility/patients"
@@ -98,12 +99,9 @@ def test_a_revoked_token_cannot_be_replayed(api: Api) -> None:
 def test_disabling_a_client_or_user_takes_effect_on_the_next_request(api: Api) -> None:
     client_token, user_token = api.token("client"), api.token("staff")
     assert _get(api, client_token) == 200
-    accounts.set_client_disabled(
-        uow_factory=api.registry.uow, clock=api.registry.clock, client_id=api.clients["client"][0]
-    )
-    accounts.set_user_disabled(
-        uow_factory=api.registry.uow, clock=api.registry.clock, username="staff"
-    )
+    deps = api.registry.deps
+    accounts.set_client_disabled(deps=deps, caller=operator(), client_id=api.clients["client"][0])
+    accounts.set_user_disabled(deps=deps, caller=operator(), username="staff")
     assert _get(api, client_token) == 401
     assert _get(api, user_token) == 401
     client_id, secret = api.clients["client"]

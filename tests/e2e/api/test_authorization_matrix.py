@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from healthid.services import accounts
+from healthid.services.access import operator
 from healthid.services.sync import run as sync
 from tests.e2e.api.conftest import AN, FACILITY, PASSWORD, Api
 
@@ -82,9 +83,9 @@ def _request_id(api: Api) -> str:
 def _throwaway_user(api: Api) -> str:
     name = f"temp{next(_serial)}"
     accounts.add_user(
-        uow_factory=api.registry.uow,
+        deps=api.registry.deps,
+        caller=operator(),
         hasher=api.registry.hasher,
-        clock=api.registry.clock,
         username=name,
         role="staff",
         facility_code=FACILITY,
@@ -95,9 +96,9 @@ def _throwaway_user(api: Api) -> str:
 
 def _throwaway_client(api: Api) -> str:
     return accounts.add_client(
-        uow_factory=api.registry.uow,
+        deps=api.registry.deps,
+        caller=operator(),
         hasher=api.registry.hasher,
-        clock=api.registry.clock,
         facility_code=FACILITY,
     ).client_id
 
@@ -131,10 +132,8 @@ def _merge_id(api: Api) -> str:
 def _sync_run_id(api: Api) -> str:
     """A finished sync run with one reject (an unreadable line)."""
     result = sync.sync_rows(
-        uow_factory=api.registry.uow,
-        keys=api.registry.keys,
-        places=api.registry.places,
-        clock=api.registry.clock,
+        deps=api.registry.deps,
+        caller=operator(),
         file_name="bhxh.csv",
         checksum="0" * 64,
         rows=[(2, "broken quoting")],

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from healthid.domain.issuance import Verification
-from healthid.services import health_ids as registry_services
+from healthid.services import patients
+from healthid.services.access import operator
+from healthid.services.health_ids import PersonInput
 from tests.e2e.api.conftest import AN, Api
 
 PROBLEM = "application/problem+json"
@@ -124,12 +126,8 @@ def test_lookup_returns_the_minimum_and_masks_the_id(
 
 def test_verify_answers_a_status_only(api: Api, register: Callable[..., dict[str, Any]]) -> None:
     register()
-    full = registry_services.establish_health_id(
-        uow_factory=api.registry.uow,
-        keys=api.registry.keys,
-        places=api.registry.places,
-        clock=api.registry.clock,
-        **AN,
+    full = patients.register_person(
+        deps=api.registry.deps, caller=operator(), data=PersonInput(**AN)
     ).health_id
     ok = api.client.post(
         "/api/v1/health-ids/verify", json={"health_id": str(full)}, headers=api.headers("client")

@@ -8,6 +8,7 @@ import io
 import pytest
 from httpx2 import Response
 
+from healthid.services.access import operator
 from healthid.services.sync import run as sync
 from tests.e2e.api.conftest import Api
 
@@ -29,10 +30,8 @@ ROWS: list[tuple[int, dict[str, str] | str]] = [
 
 def run_id(api: Api, name: str = "bhxh-2026-01-01.csv") -> str:
     return sync.sync_rows(
-        uow_factory=api.registry.uow,
-        keys=api.registry.keys,
-        places=api.registry.places,
-        clock=api.registry.clock,
+        deps=api.registry.deps,
+        caller=operator(),
         file_name=name,
         checksum="c" * 64,
         rows=ROWS,

@@ -22,7 +22,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from healthid import bootstrap
 from healthid.config import Settings
-from healthid.services import health_ids as registry_service
+from healthid.services import patients
+from healthid.services.access import operator
+from healthid.services.health_ids import PersonInput
 from healthid.services.sync import run as sync
 from healthid.synth.bhxh import write
 from tests.e2e.api.conftest import PASSWORD, seed
@@ -53,25 +55,23 @@ def start_server(tmp: Path, **env: str) -> Server:
         seed(registry)
         # Two records the matcher cannot decide alone: a pair waiting in the review queue.
         for si, place in (("0123456789", "Hà Nội"), ("0123456780", "Hải Phòng")):
-            registry_service.establish_health_id(
-                uow_factory=registry.uow,
-                keys=registry.keys,
-                places=registry.places,
-                clock=registry.clock,
-                si_number=si,
-                full_name="Nguyễn Thị Thuỷ",
-                birth_date="1990-03-12",
-                sex="female",
-                birthplace=place,
+            patients.register_person(
+                deps=registry.deps,
+                caller=operator(),
+                data=PersonInput(
+                    si_number=si,
+                    full_name="Nguyễn Thị Thuỷ",
+                    birth_date="1990-03-12",
+                    sex="female",
+                    birthplace=place,
+                ),
             )
         # A synthetic BHXH extract through the sync, so the admin sees a run with its counts.
         write(tmp / "bhxh", persons=60, dup_rate=0.1, seed=5)
         extract = tmp / "bhxh" / "bhxh.csv"
         sync.sync_rows(
-            uow_factory=registry.uow,
-            keys=registry.keys,
-            places=registry.places,
-            clock=registry.clock,
+            deps=registry.deps,
+            caller=operator(),
             file_name=extract.name,
             checksum=bootstrap.file_checksum(extract),
             rows=list(bootstrap.read_extract(extract)),

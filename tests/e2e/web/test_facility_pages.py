@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from healthid.services import health_ids as registry_service
+from healthid.services import patients
+from healthid.services.access import operator
+from healthid.services.health_ids import PersonInput
 from tests.e2e.api.conftest import AN
 from tests.e2e.web.conftest import Portal, csrf_of
 
@@ -105,15 +107,12 @@ def test_record_an_mrn_then_find_the_patient_by_it_and_in_the_list(portal: Porta
 
 
 def test_verify_a_typed_health_id(portal: Portal) -> None:
-    established = registry_service.establish_health_id(
-        uow_factory=portal.registry.uow,
-        keys=portal.registry.keys,
-        places=portal.registry.places,
-        clock=portal.registry.clock,
-        si_number="0123456789",
-        full_name="Nguyễn Văn An",
-        birth_date="1990-05-01",
-        sex="male",
+    established = patients.register_person(
+        deps=portal.registry.deps,
+        caller=operator(),
+        data=PersonInput(
+            si_number="0123456789", full_name="Nguyễn Văn An", birth_date="1990-05-01", sex="male"
+        ),
     )
     full = str(established.health_id)
     browser = portal.sign_in("staff")

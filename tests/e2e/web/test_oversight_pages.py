@@ -8,9 +8,9 @@ import re
 
 from healthid.domain.accounts import Role
 from healthid.domain.audit import Action, AuditFilter
-from healthid.services import health_ids as registry_service
-from healthid.services import issuance
-from healthid.services.access import Principal, RequestContext
+from healthid.services import issuance, patients
+from healthid.services.access import Caller, Principal, RequestContext, operator
+from healthid.services.health_ids import PersonInput
 from healthid.services.sync import run as sync
 from tests.e2e.api.conftest import AN
 from tests.e2e.web.conftest import Portal, csrf_of
@@ -21,14 +21,10 @@ THUY = {"full_name": "Nguyễn Thị Thuỷ", "birth_date": "1990-03-12", "sex":
 def uncertain_pair(portal: Portal) -> None:
     """Two records the matcher cannot decide alone (the CLI review tests' pair)."""
     for si, place in (("0123456789", "Hà Nội"), ("0123456780", "Hải Phòng")):
-        registry_service.establish_health_id(
-            uow_factory=portal.registry.uow,
-            keys=portal.registry.keys,
-            places=portal.registry.places,
-            clock=portal.registry.clock,
-            si_number=si,
-            birthplace=place,
-            **THUY,
+        patients.register_person(
+            deps=portal.registry.deps,
+            caller=operator(),
+            data=PersonInput(si_number=si, birthplace=place, **THUY),
         )
 
 
@@ -69,10 +65,8 @@ def test_not_a_duplicate_leaves_the_queue(portal: Portal) -> None:
 def test_the_authority_approves_an_issuance_request(portal: Portal) -> None:
     # A facility's request, as the API files it.
     issuance.request_issuance(
-        uow_factory=portal.registry.uow,
-        clock=portal.registry.clock,
-        principal=Principal("user", "staff", Role.STAFF, "01001"),
-        ctx=RequestContext(),
+        deps=portal.registry.deps,
+        caller=Caller(Principal("user", "staff", Role.STAFF, "01001"), RequestContext()),
         si_number=str(AN["si_number"]),
         full_name=str(AN["full_name"]),
         birth_date=str(AN["birth_date"]),
@@ -145,10 +139,8 @@ def test_admin_adds_a_facility_a_user_shown_their_password_once_and_a_client(
 
 def test_admin_sees_sync_runs_with_their_counts(portal: Portal) -> None:
     run = sync.sync_rows(
-        uow_factory=portal.registry.uow,
-        keys=portal.registry.keys,
-        places=portal.registry.places,
-        clock=portal.registry.clock,
+        deps=portal.registry.deps,
+        caller=operator(),
         file_name="bhxh-2026-11.csv",
         checksum="0" * 64,
         rows=[(2, "broken quoting")],  # what read_extract says of such a line

@@ -18,6 +18,7 @@ from healthid.matching.model import Decision, Model
 from healthid.matching.normalise import MatchRecord
 from healthid.services import dedup
 from healthid.services import matcher as matching
+from healthid.services.access import operator
 from healthid.services.ports import PairFinder
 from healthid.synth.bhxh import write
 from tests.integration.services.support import load_without_matching
@@ -57,7 +58,7 @@ def test_spark_finds_the_same_pairs_and_decisions_as_duckdb(
     load_without_matching(registry, tmp_path)
     with registry.uow() as uow:
         records = {p.id: matching.person_record(p, registry.places) for p in uow.persons.iter_all()}
-    model = matching.model()
+    model = registry.model
     by_duckdb = list(registry.pair_finder_for("duckdb").pairs(list(records.values()), model))
     decisions = {
         frozenset((a, b)): model.score(records[a], records[b], len(records)).decision
@@ -71,9 +72,8 @@ def test_spark_finds_the_same_pairs_and_decisions_as_duckdb(
     # the decisions keep stays visible in the review queue.
     spark = Recording(registry.pair_finder_for("spark"))
     report = dedup.deduplicate(
-        uow_factory=registry.uow,
-        places=registry.places,
-        clock=registry.clock,
+        deps=registry.deps,
+        caller=operator(),
         finder=spark,
         merge_matches=False,
     )

@@ -16,7 +16,9 @@ from sqlalchemy.engine import make_url
 from healthid import bootstrap
 from healthid.domain.errors import ConflictError
 from healthid.domain.issuance import Verification
-from healthid.services import health_ids as services
+from healthid.services import health_ids, keys, patients
+from healthid.services.access import operator
+from tests.integration.services.support import establish, lookup
 
 PEOPLE = [
     {
@@ -50,22 +52,12 @@ PEOPLE = [
 ]
 
 
-def establish(registry: bootstrap.Registry, **person: str) -> services.Established:
-    return services.establish_health_id(
-        uow_factory=registry.uow,
-        keys=registry.keys,
-        places=registry.places,
-        clock=registry.clock,
-        **person,
-    )
-
-
 def test_init_is_safe_to_run_twice(registry: bootstrap.Registry) -> None:
     first = establish(registry, **PEOPLE[0])
     again, created = bootstrap.init_registry(registry.settings)
     try:
         assert not created
-        view = services.lookup(uow_factory=again.uow, system="si", value="0123456789")
+        view = lookup(again, "si", "0123456789")
         assert view.person.id == first.person_id
     finally:
         again.engine.dispose()
@@ -74,18 +66,16 @@ def test_init_is_safe_to_run_twice(registry: bootstrap.Registry) -> None:
 def test_persons_round_trip_through_the_store(registry: bootstrap.Registry) -> None:
     ids = [establish(registry, **p) for p in PEOPLE]
     for person, result in zip(PEOPLE, ids, strict=True):
-        view = services.lookup(uow_factory=registry.uow, system="si", value=person["si_number"])
+        view = lookup(registry, "si", person["si_number"])
         d = view.person.demographics
         assert d.full_name == person["full_name"]
         assert d.birth_date.compact().startswith(person["birth_date"].replace("-", "")[:4])
         assert view.masked_health_id == f"{person['si_number']}.**********"
         assert (
-            services.verify_health_id(
-                uow_factory=registry.uow, keys=registry.keys, health_id=str(result.health_id)
-            )
+            patients.verify(deps=registry.deps, caller=operator(), health_id=str(result.health_id))
             == Verification.VALID
         )
-    by_cccd = services.lookup(uow_factory=registry.uow, system="cccd", value="080165004321")
+    by_cccd = lookup(registry, "cccd", "080165004321")
     assert by_cccd.person.demographics.phone == "0987654321"
 
 
@@ -93,17 +83,15 @@ def test_rotating_keys_keeps_old_ids_valid_and_old_rows_readable(
     registry: bootstrap.Registry,
 ) -> None:
     old = establish(registry, **PEOPLE[0])
-    services.rotate_keys(keys=registry.keys)
+    keys.rotate_keys(deps=registry.deps, caller=operator())
     registry.reload_keys()
     new = establish(registry, **PEOPLE[1])
     for result in (old, new):
         assert (
-            services.verify_health_id(
-                uow_factory=registry.uow, keys=registry.keys, health_id=str(result.health_id)
-            )
+            patients.verify(deps=registry.deps, caller=operator(), health_id=str(result.health_id))
             == Verification.VALID
         )
-    view = services.lookup(uow_factory=registry.uow, system="si", value="0123456789")
+    view = lookup(registry, "si", "0123456789")
     assert view.person.demographics.full_name == "Nguyễn Văn Quỳnh"
 
 
@@ -134,7 +122,7 @@ def test_concurrent_establishment_of_one_si_number_yields_exactly_one_id(
     threads = 50
     barrier = threading.Barrier(threads)
 
-    def attempt(_: int) -> services.Established:
+    def attempt(_: int) -> health_ids.Established:
         barrier.wait()
         return establish(registry, **PEOPLE[0])
 

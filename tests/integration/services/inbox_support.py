@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from healthid import bootstrap
 from healthid.adapters.sync.files import FolderInbox
+from healthid.services.access import operator
 from healthid.services.sync import inbox as sync_inbox
 from healthid.synth.bhxh import COLUMNS, write
 
@@ -65,10 +66,8 @@ def one_pass(
     registry: bootstrap.Registry, folder: Path, owner: str = "server-a", lease: float = 600
 ) -> list[sync_inbox.FileOutcome]:
     return sync_inbox.process_inbox(
-        uow_factory=registry.uow,
-        keys=registry.keys,
-        places=registry.places,
-        clock=registry.clock,
+        deps=registry.deps,
+        caller=operator(),
         inbox=FolderInbox(folder, min_age=0),
         owner=owner,
         lease=timedelta(seconds=lease),

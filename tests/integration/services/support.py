@@ -6,16 +6,20 @@ import csv
 import io
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from healthid import bootstrap
+from healthid.domain.errors import NotFoundError
 from healthid.domain.health_id import canonical_string
-from healthid.domain.identifiers import Identifier, IdentifierSystem
+from healthid.domain.identifiers import Identifier, IdentifierSystem, parse_identifier
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.person import Person, parse_demographics
+from healthid.services import health_ids
 from healthid.services import matcher as matching
 from healthid.services.health_ids import birthplace_key
+from healthid.services.use_case import retry_lost_race
 
 
 def load_without_matching(registry: bootstrap.Registry, folder: Path) -> dict[str, str]:
@@ -88,3 +92,36 @@ def _persons(folder: Path, person_id: Callable[[int], str]) -> Iterator[Person]:
             now,
             identifiers if row["MA_SO_BHXH"] else identifiers[1:],
         )
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A person as a test reads them back: the Health ID masked, and its status."""
+
+    person: Person
+    masked_health_id: str | None
+    health_id_status: HealthIdStatus | None
+
+
+def establish(registry: bootstrap.Registry, **person: str | None) -> health_ids.Established:
+    """The building block ``health_ids.establish`` in a unit of work of its own."""
+    deps = registry.deps
+    registration = health_ids.validate(deps, health_ids.PersonInput(**person))  # type: ignore[arg-type]
+
+    def work() -> health_ids.Established:
+        with deps.uow() as uow:
+            result = health_ids.establish(uow, deps, registration)
+            uow.commit()
+        return result
+
+    return retry_lost_race(work)
+
+
+def lookup(registry: bootstrap.Registry, system: str, value: str) -> PersonView:
+    """The person an identifier maps to, read back directly (no caller, no audit)."""
+    with registry.uow() as uow:
+        person = health_ids.find_by_identifier(uow, parse_identifier(system, value))
+        if person is None:
+            raise NotFoundError("person")
+        issued = health_ids.current_health_id(uow, person.id)
+    return PersonView(person, issued.masked if issued else None, issued.status if issued else None)

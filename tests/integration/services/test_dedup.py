@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from healthid import bootstrap
 from healthid.domain.review import ReviewStatus
 from healthid.services import dedup, exports
 from healthid.services import matcher as matching
+from healthid.services.access import operator
 from healthid.synth.bhxh import write
 from tests.integration.services.support import load_without_matching
 
@@ -22,15 +24,14 @@ def test_dedup_merges_sure_pairs_and_queues_the_rest(
     write(tmp_path, persons=400, dup_rate=0.15, seed=5)
     truth = load_without_matching(registry, tmp_path)
     report = dedup.deduplicate(
-        uow_factory=registry.uow,
-        places=registry.places,
-        clock=registry.clock,
+        deps=registry.deps,
+        caller=operator(),
         finder=registry.pair_finder,
     )
     assert report.persons > 400
     assert report.merged > 20
     people: dict[str, set[str]] = defaultdict(set)
-    for row in exports.export_persons(uow_factory=registry.uow):
+    for row in exports.export_persons(deps=registry.deps, caller=operator()):
         people[row.person].add(truth[row.source_key])
     assert all(len(humans) == 1 for humans in people.values())  # no false merge
     with registry.uow() as uow:
@@ -38,9 +39,8 @@ def test_dedup_merges_sure_pairs_and_queues_the_rest(
     assert report.queued == len(pending)
 
     again = dedup.deduplicate(
-        uow_factory=registry.uow,
-        places=registry.places,
-        clock=registry.clock,
+        deps=registry.deps,
+        caller=operator(),
         finder=registry.pair_finder,
     )
     assert (again.merged, again.queued) == (0, 0)  # nothing is proposed twice
@@ -51,20 +51,16 @@ def test_training_re_estimates_the_weights_on_the_registry(
 ) -> None:
     write(tmp_path, persons=1500, dup_rate=0.1, seed=8)
     load_without_matching(registry, tmp_path)
-    packaged = matching.model()
-    trained = matching.train(
-        uow_factory=registry.uow, places=registry.places, trainer=registry.trainer
-    )
+    packaged = registry.model
+    trained = dedup.train(deps=registry.deps, caller=operator(), trainer=registry.trainer)
     assert trained.source.startswith("Splink EM")
     assert trained.m != packaged.m
     assert trained.weight("given", "exact") > 0 > trained.weight("given", "else")
     assert trained.weight("birth_date", "exact") > trained.weight("birth_date", "year_close")
-    try:
-        matching.use_model(trained)
-        assert matching.model() is trained
-    finally:
-        matching.use_model(None)
-    assert matching.model() == packaged
+    # The model travels in Deps: a registry wired with the trained one uses it, and
+    # nothing global changed for the others.
+    assert replace(registry, model=trained).deps.model is trained
+    assert registry.deps.model == packaged
 
 
 def test_registry_records_read_as_the_person_by_person_path(
@@ -74,15 +70,15 @@ def test_registry_records_read_as_the_person_by_person_path(
     write(tmp_path, persons=120, dup_rate=0.2, seed=3)
     load_without_matching(registry, tmp_path)
     report = dedup.deduplicate(
-        uow_factory=registry.uow,
-        places=registry.places,
-        clock=registry.clock,
+        deps=registry.deps,
+        caller=operator(),
         finder=registry.pair_finder,
     )
     assert report.merged > 0  # persons merged away: both paths must leave them out
     with registry.uow() as uow:
         expected = [matching.person_record(p, registry.places) for p in uow.persons.iter_all()]
-    records = matching.registry_records(registry.uow, registry.places)
+    with registry.uow() as uow:
+        records = matching.registry_records(uow, registry.places)
     assert records == expected
     assert any(r.cccd for r in records)
     assert any(r.cccd is None for r in records)

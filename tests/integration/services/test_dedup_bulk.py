@@ -22,12 +22,15 @@ from healthid import bootstrap
 from healthid.domain.errors import ConflictError
 from healthid.domain.identifiers import IdentifierSystem
 from healthid.domain.person import Person
-from healthid.matching.model import Decision, Scored
+from healthid.matching.model import Decision, Model, Scored
 from healthid.matching.normalise import MatchRecord
 from healthid.services import dedup, review
 from healthid.services import matcher as matching
+from healthid.services.access import operator
 from healthid.synth.bhxh import write
 from tests.integration.services.support import load_with_health_ids
+
+CALLER = operator()  # one caller for both paths: their audit events compare equal
 
 
 def write_pair_by_pair(registry: bootstrap.Registry, pairs: list[Scored]) -> tuple[int, int, int]:
@@ -43,9 +46,7 @@ def write_pair_by_pair(registry: bootstrap.Registry, pairs: list[Scored]) -> tup
                     continue
                 if scored.decision == Decision.MATCH and not {scored.a, scored.b} & absorbed:
                     try:
-                        done = review.merge_in(
-                            uow, places=registry.places, clock=registry.clock, review_id=pair.id
-                        )
+                        done = review.merge_in(uow, registry.deps, CALLER, pair.id)
                     except ConflictError:
                         pass
                     else:
@@ -61,9 +62,8 @@ def write_in_bulk(
     registry: bootstrap.Registry, pairs: list[Scored], *, merge_matches: bool = True
 ) -> tuple[int, int, int]:
     return dedup.write_pairs(
-        uow_factory=registry.uow,
-        places=registry.places,
-        clock=registry.clock,
+        deps=registry.deps,
+        caller=CALLER,
         pairs=pairs,
         merge_matches=merge_matches,
     )
@@ -143,11 +143,12 @@ def persons_state(registry: bootstrap.Registry) -> dict[str, Any]:
 
 def sure(records: dict[str, MatchRecord], a: str, b: str) -> Scored:
     """The pair scored as matching scores it, and decided a sure match whatever the score."""
-    return replace(matching.model().score(records[a], records[b]), decision=Decision.MATCH)
+    return replace(Model.load().score(records[a], records[b]), decision=Decision.MATCH)
 
 
 def records_of(registry: bootstrap.Registry) -> dict[str, MatchRecord]:
-    return {r.key: r for r in matching.registry_records(registry.uow, registry.places)}
+    with registry.uow() as uow:
+        return {r.key: r for r in matching.registry_records(uow, registry.places)}
 
 
 class Crafted:
@@ -186,13 +187,8 @@ class Crafted:
             uow.commit()
         assert rejected is not None
         assert merged is not None
-        review.reject_review(uow_factory=registry.uow, clock=registry.clock, review_id=rejected.id)
-        review.merge(
-            uow_factory=registry.uow,
-            places=registry.places,
-            clock=registry.clock,
-            review_id=merged.id,
-        )
+        review.reject_review(deps=registry.deps, caller=CALLER, review_id=rejected.id)
+        review.merge(deps=registry.deps, caller=CALLER, review_id=merged.id)
 
     def around(self, real: list[Scored]) -> list[Scored]:
         u, pair = self.u, self.pair
@@ -239,8 +235,10 @@ class Crafted:
 def real_pairs(registry: bootstrap.Registry) -> list[Scored]:
     """The pairs a run of ``healthid dedup`` writes, as its first phase finds them."""
     report = dedup.DedupReport()
+    with registry.uow() as uow:
+        records = matching.registry_records(uow, registry.places)
     return dedup.pairs_to_write(
-        uow_factory=registry.uow, places=registry.places, finder=registry.pair_finder, report=report
+        records=records, deps=registry.deps, finder=registry.pair_finder, report=report
     )
 
 
@@ -355,12 +353,7 @@ def test_unmerge_after_a_bulk_merge_restores_both_persons_exactly(
         ).scalars()
         run = list(merges)[:merged]  # the run's, the latest first (the one before stays)
     for merge_id in run:
-        review.unmerge(
-            uow_factory=registry.uow,
-            places=registry.places,
-            clock=registry.clock,
-            merge_id=merge_id,
-        )
+        review.unmerge(deps=registry.deps, caller=CALLER, merge_id=merge_id)
     assert persons_state(registry) == before
 
 

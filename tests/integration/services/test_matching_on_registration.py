@@ -6,8 +6,10 @@ from healthid import bootstrap
 from healthid.domain.person import parse_demographics
 from healthid.domain.review import ReviewStatus
 from healthid.matching.model import Decision
-from healthid.services import health_ids as services
+from healthid.services import dedup, health_ids
 from healthid.services import matcher as matching
+from healthid.services.access import operator
+from tests.integration.services.support import establish, lookup
 
 THUY = {
     "si_number": "0123456789",
@@ -17,16 +19,6 @@ THUY = {
     "birthplace": "Hà Nội",
     "cccd": "001190012345",
 }
-
-
-def establish(registry: bootstrap.Registry, **person: str | None) -> services.Established:
-    return services.establish_health_id(
-        uow_factory=registry.uow,
-        keys=registry.keys,
-        places=registry.places,
-        clock=registry.clock,
-        **person,  # type: ignore[arg-type]
-    )
 
 
 def test_a_second_si_number_for_the_same_human_gets_the_same_health_id(
@@ -41,7 +33,7 @@ def test_a_second_si_number_for_the_same_human_gets_the_same_health_id(
     assert (second.person_id, second.health_id) == (first.person_id, first.health_id)
     again = establish(registry, **{**THUY, "si_number": "0123456780", "cccd": None})
     assert again.health_id == first.health_id
-    view = services.lookup(uow_factory=registry.uow, system="si", value="0123456780")
+    view = lookup(registry, "si", "0123456780")
     assert view.person.id == first.person_id
 
 
@@ -109,10 +101,10 @@ def test_reindex_makes_persons_stored_under_other_keys_findable(
             identifiers=[],
             places=registry.places,
         )
-        assert matching.best_candidate(uow, registry.places, record) is None
-    assert matching.reindex(uow_factory=registry.uow, places=registry.places) == 1
+        assert health_ids.best_candidate(uow, registry.deps, record) is None
+    assert dedup.reindex(deps=registry.deps, caller=operator()) == 1
     with registry.uow() as uow:
-        found = matching.best_candidate(uow, registry.places, record)
+        found = health_ids.best_candidate(uow, registry.deps, record)
     assert found is not None
     assert found.a == first.person_id
 
@@ -139,9 +131,11 @@ def test_a_match_known_by_cccd_alone_gets_the_id_and_keeps_being_found(
         sex=THUY["sex"],
         birthplace=THUY["birthplace"],
     )
-    person_id, created = services.register_by_cccd(
-        registry.uow, registry.places, registry.clock, THUY["cccd"], demographics
-    )
+    with registry.uow() as uow:
+        person_id, created = health_ids.record_by_cccd(
+            uow, registry.deps, THUY["cccd"], demographics
+        )
+        uow.commit()
     assert created
     # Their second record carries no CCCD: found by name, birth date and birthplace.
     result = establish(registry, **{**THUY, "cccd": None})
@@ -156,7 +150,7 @@ def test_a_match_known_by_cccd_alone_gets_the_id_and_keeps_being_found(
         assert {i.system for i in person.identifiers} == {"cccd", "si"}
         # Their keys were rewritten with the ID: a third record finds them again.
         record = matching.person_record(person, registry.places)
-        found = matching.best_candidate(uow, registry.places, record)
+        found = health_ids.best_candidate(uow, registry.deps, record)
     assert found is not None
     assert found.a == person_id
     again = establish(registry, **{**THUY, "si_number": "0123456780", "cccd": None})

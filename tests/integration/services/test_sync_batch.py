@@ -18,10 +18,12 @@ from healthid.adapters.sync.bulk import SqlSyncBulkRepository
 from healthid.config import Settings
 from healthid.domain.bhxh_row import parse_row
 from healthid.domain.identifiers import Identifier
-from healthid.services import health_ids as services
+from healthid.services import health_ids
+from healthid.services.access import operator
 from healthid.services.sync import run as sync
 from healthid.services.sync.batch import BatchSync, RowByRowError
 from healthid.synth.bhxh import write
+from tests.integration.services.support import establish, lookup
 
 THUY = {
     "MA_HO_GD": "010000000000001",
@@ -62,26 +64,21 @@ def run(
     registry: bootstrap.Registry, rows: list[dict[str, str]], chunk_rows: int = 2000
 ) -> sync.SyncResult:
     return sync.sync_rows(
-        uow_factory=registry.uow,
-        keys=registry.keys,
-        places=registry.places,
-        clock=registry.clock,
+        deps=registry.deps,
+        caller=operator(),
         file_name="bhxh.csv",
         checksum="0" * 64,
         rows=list(enumerate(rows, start=2)),
-        chunk_rows=chunk_rows,
+        tuning=sync.SyncTuning(chunk_rows=chunk_rows),
     )
 
 
 def register_her(
     registry: bootstrap.Registry, *, si_number: str = "0123456789", birthplace: str | None = None
-) -> services.Established:
+) -> health_ids.Established:
     """Thuỷ (THUY's data and CCCD) registered through the API, as a facility would."""
-    return services.establish_health_id(
-        uow_factory=registry.uow,
-        keys=registry.keys,
-        places=registry.places,
-        clock=registry.clock,
+    return establish(
+        registry,
         si_number=si_number,
         full_name="Nguyễn Thị Thuỷ",
         birth_date="1990-03-12",
@@ -92,7 +89,7 @@ def register_her(
 
 
 def person_of(registry: bootstrap.Registry, si: str) -> str:
-    view = services.lookup(uow_factory=registry.uow, system="si", value=si)
+    view = lookup(registry, "si", si)
     return view.person.id
 
 
@@ -183,7 +180,7 @@ def test_a_newer_row_that_contradicts_the_persons_cccd_is_rejected_not_fatal(
     assert (result.run.counts["rejected"], result.run.counts["updated"]) == (1, 1)
     [reject] = result.rejects
     assert (reject.line, reject.rule) == (2, "birth_year_mismatch")
-    her = services.lookup(uow_factory=registry.uow, system="si", value="0123456789")
+    her = lookup(registry, "si", "0123456789")
     assert her.person.demographics.birth_date.year == 1990
 
 
@@ -266,7 +263,7 @@ def test_a_chunk_decided_while_the_previous_is_written_reads_that_chunks_writes(
     # She is found through her keys while her chunk is in flight, and gets her ID then;
     # the newer row of her SI number finds the source state that chunk wrote.
     assert (counts["new"], counts["linked"], counts["updated"]) == (2, 0, 1)
-    her = services.lookup(uow_factory=registry.uow, system="cccd", value=THUY["SO_CCCD"])
+    her = lookup(registry, "cccd", THUY["SO_CCCD"])
     assert person_of(registry, "7912345678") == her.person.id
     assert by_row == []  # no chunk refused: each read the one in flight as written
 
@@ -313,13 +310,7 @@ def test_chunks_decide_as_the_row_by_row_path_does(
         counts["new"] += 1
     expected = dict.fromkeys(counts, 0)
     for row in rows:
-        outcome = sync._apply(
-            parse_row(row),
-            uow_factory=by_row.uow,
-            keys=by_row.keys,
-            places=by_row.places,
-            clock=by_row.clock,
-        )
+        outcome = sync._apply(parse_row(row), deps=by_row.deps, caller=operator())
         expected[outcome] += 1
     assert counts == expected
     assert counts["linked"] + counts["queued"] > 0  # the file has duplicates to find

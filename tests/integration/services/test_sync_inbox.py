@@ -7,6 +7,7 @@ import io
 import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,12 +16,13 @@ import pytest
 from healthid import bootstrap
 from healthid.adapters.sync.files import FolderInbox
 from healthid.domain.sync import ClaimState, InboxClaim, SyncRun
+from healthid.services.access import operator
 from healthid.services.sync import inbox as sync_inbox
 from healthid.services.sync import run as sync
 from healthid.services.sync.inbox import (
     ClaimLostError,
     ClaimResult,
-    Outcome,
+    InboxOutcome,
     claim,
     renew,
     settle,
@@ -169,9 +171,9 @@ def test_files_are_imported_in_name_order_archived_with_reports_and_non_extracts
     outcomes = one_pass(registry, inbox)
 
     assert [(o.file_name, o.outcome) for o in outcomes] == [
-        ("2026-01-01.csv", Outcome.IMPORTED),
-        ("2026-01-02.csv", Outcome.IMPORTED),
-        ("junk.csv", Outcome.REFUSED),
+        ("2026-01-01.csv", InboxOutcome.IMPORTED),
+        ("2026-01-02.csv", InboxOutcome.IMPORTED),
+        ("junk.csv", InboxOutcome.REFUSED),
     ]
     assert outcomes[0].counts == {**dict.fromkeys(outcomes[0].counts, 0), "new": 2, "rejected": 1}
     assert outcomes[1].counts["updated"] == 1
@@ -196,7 +198,9 @@ def test_files_are_imported_in_name_order_archived_with_reports_and_non_extracts
     )
     rejects_file = (archive / f"2026-01-01.csv.{first[:8]}.rejects.csv").read_text("utf-8")
     assert [r["RULE"] for r in csv.DictReader(io.StringIO(rejects_file))] == ["bad_format"]
-    assert [r.rule for r in sync.rejects(uow_factory=registry.uow, run_id=first)] == ["bad_format"]
+    assert [r.rule for r in sync.rejects(deps=registry.deps, caller=operator(), run_id=first)] == [
+        "bad_format"
+    ]
     assert [p for p in PERSONAL if p in rejects_file] == []
 
     refused = inbox / "refused"
@@ -220,8 +224,8 @@ def test_a_file_copied_back_is_not_imported_again(
     outcomes = one_pass(registry, inbox, owner="server-b")
 
     assert [(o.file_name, o.outcome) for o in outcomes] == [
-        ("bhxh.csv", Outcome.DUPLICATE),
-        ("junk.csv", Outcome.DUPLICATE),
+        ("bhxh.csv", InboxOutcome.DUPLICATE),
+        ("junk.csv", InboxOutcome.DUPLICATE),
     ]
     assert counted(registry) == before  # no new run, no new person
     assert list(inbox.glob("*.csv")) == []
@@ -241,7 +245,7 @@ def test_a_corrected_delivery_under_the_same_name_is_imported_beside_the_first(
     extract(inbox / "bhxh.csv", [LAN, BINH])  # same name, new content, new checksum
     [again] = one_pass(registry, inbox)
     assert (again.outcome, again.counts["new"], again.counts["unchanged"]) == (
-        Outcome.IMPORTED,
+        InboxOutcome.IMPORTED,
         1,
         1,
     )
@@ -271,7 +275,7 @@ def test_a_crashed_servers_claim_holds_until_its_lease_runs_out_then_is_taken_ov
 
     # Within its lease: busy, and the pass waits rather than import b.csv first.
     assert [(o.file_name, o.outcome) for o in one_pass(registry, inbox)] == [
-        ("a.csv", Outcome.BUSY)
+        ("a.csv", InboxOutcome.BUSY)
     ]
     assert (inbox / "a.csv").exists()
     assert (inbox / "b.csv").exists()
@@ -279,10 +283,10 @@ def test_a_crashed_servers_claim_holds_until_its_lease_runs_out_then_is_taken_ov
     clock.offset += LEASE + timedelta(seconds=1)
     outcomes = one_pass(registry, inbox)
     assert [(o.file_name, o.outcome) for o in outcomes] == [
-        ("a.csv", Outcome.IMPORTED),
-        ("b.csv", Outcome.IMPORTED),
+        ("a.csv", InboxOutcome.IMPORTED),
+        ("b.csv", InboxOutcome.IMPORTED),
     ]
-    assert sync.run(uow_factory=registry.uow, run_id=dead.id).status == "interrupted"
+    assert sync.run(deps=registry.deps, caller=operator(), run_id=dead.id).status == "interrupted"
     assert crashed is not None
 
 
@@ -310,14 +314,12 @@ def test_a_server_that_loses_its_claim_mid_import_stops_and_leaves_the_file(
             return iter(rows)
 
     outcomes = sync_inbox.process_inbox(
-        uow_factory=registry.uow,
-        keys=registry.keys,
-        places=registry.places,
-        clock=clock,
+        deps=replace(registry.deps, clock=clock),
+        caller=operator(),
         inbox=Stalling(inbox, min_age=0),
         owner="a",
         lease=LEASE,
     )
-    assert [(o.file_name, o.outcome) for o in outcomes] == [("a.csv", Outcome.LOST)]
+    assert [(o.file_name, o.outcome) for o in outcomes] == [("a.csv", InboxOutcome.LOST)]
     assert (inbox / "a.csv").exists()  # left for b, which owns it now
     assert not (inbox / "archive").exists()

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from healthid import bootstrap
 from healthid.config import Settings
+from healthid.services.access import operator
 from healthid.services.sync import run as sync
-from healthid.services.sync.inbox import FileOutcome, Outcome
+from healthid.services.sync.inbox import FileOutcome, InboxOutcome
 from tests.integration.services.inbox_support import counted, one_pass, synthetic
 
 # The loser finds the file claimed (busy) or already moved away (gone).
-LOSING = {Outcome.BUSY, Outcome.GONE}
+LOSING = {InboxOutcome.BUSY, InboxOutcome.GONE}
 
 
 def expected_counts(tmp_path: Path, files: list[Path]) -> dict[str, int]:
@@ -34,7 +35,7 @@ def expected_counts(tmp_path: Path, files: list[Path]) -> dict[str, int]:
         folder.mkdir()
         for file in files:
             (folder / file.name).write_bytes(file.read_bytes())
-        assert {o.outcome for o in one_pass(registry, folder)} == {Outcome.IMPORTED}
+        assert {o.outcome for o in one_pass(registry, folder)} == {InboxOutcome.IMPORTED}
         return counted(registry)
 
 
@@ -47,10 +48,10 @@ def check_one_import_each(
 ) -> None:
     for file in files:
         per_file = sorted(o for server in outcomes for name, o in server if name == file.name)
-        winners = [o for o in per_file if o == Outcome.IMPORTED]
+        winners = [o for o in per_file if o == InboxOutcome.IMPORTED]
         assert len(winners) == 1, per_file
-        assert set(per_file) - {Outcome.IMPORTED} <= LOSING
-    runs = sync.runs(uow_factory=registry.uow)
+        assert set(per_file) - {InboxOutcome.IMPORTED} <= LOSING
+    runs = sync.runs(deps=registry.deps, caller=operator())
     assert sorted(r.file_name for r in runs) == sorted(f.name for f in files)
     assert {r.status for r in runs} == {"finished"}
     archived = sorted(p.name for p in (inbox / "archive").iterdir() if p.suffix == ".csv")
@@ -93,6 +94,7 @@ from datetime import timedelta
 from pathlib import Path
 from healthid import bootstrap
 from healthid.adapters.sync.files import FolderInbox
+from healthid.services.access import operator
 from healthid.services.sync.inbox import process_inbox
 
 inbox, go, ready, owner = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
@@ -101,8 +103,7 @@ ready.touch()
 while not go.exists():
     time.sleep(0.001)
 done = process_inbox(
-    uow_factory=registry.uow, keys=registry.keys, places=registry.places,
-    clock=registry.clock, inbox=FolderInbox(inbox, min_age=0), owner=owner,
+    deps=registry.deps, caller=operator(), inbox=FolderInbox(inbox, min_age=0), owner=owner,
     lease=timedelta(minutes=10),
 )
 print(json.dumps([[o.file_name, str(o.outcome)] for o in done]))

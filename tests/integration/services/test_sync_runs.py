@@ -10,7 +10,7 @@ from healthid.domain.accounts import Role
 from healthid.domain.audit import Action, AuditFilter
 from healthid.domain.errors import NotFoundError
 from healthid.services import audit
-from healthid.services.access import ForbiddenError, Principal
+from healthid.services.access import Caller, ForbiddenError, Principal, operator
 from healthid.services.sync import run as sync
 
 GOOD = {
@@ -43,10 +43,8 @@ def import_rows(registry: bootstrap.Registry, name: str = "bhxh.csv") -> sync.Sy
     rows += [(n, row) for n, row in enumerate(BAD, start=3)]
     rows.append((6, "3 fields where the header has 13"))
     return sync.sync_rows(
-        uow_factory=registry.uow,
-        keys=registry.keys,
-        places=registry.places,
-        clock=registry.clock,
+        deps=registry.deps,
+        caller=operator(),
         file_name=name,
         checksum="ab" * 32,
         rows=rows,
@@ -57,7 +55,7 @@ def test_rejects_are_stored_with_the_run_and_read_back_in_file_order(
     registry: bootstrap.Registry,
 ) -> None:
     result = import_rows(registry)
-    stored = sync.rejects(uow_factory=registry.uow, run_id=result.run.id)
+    stored = sync.rejects(deps=registry.deps, caller=operator(), run_id=result.run.id)
     assert stored == result.rejects
     assert [(r.line, r.column, r.rule) for r in stored] == [
         (3, "NGAY_SINH", "day_out_of_range"),
@@ -66,10 +64,10 @@ def test_rejects_are_stored_with_the_run_and_read_back_in_file_order(
         (6, "", "unreadable_line"),
     ]
     assert (
-        sync.rejects(uow_factory=registry.uow, run_id=result.run.id, limit=2, offset=1)
+        sync.rejects(deps=registry.deps, caller=operator(), run_id=result.run.id, limit=2, offset=1)
         == (stored[1:3])
     )
-    run = sync.run(uow_factory=registry.uow, run_id=result.run.id)
+    run = sync.run(deps=registry.deps, caller=operator(), run_id=result.run.id)
     assert (run.status, run.counts["new"], run.counts["rejected"]) == ("finished", 1, 4)
 
 
@@ -84,29 +82,28 @@ def test_stored_rejects_hold_no_personal_data(registry: bootstrap.Registry) -> N
 
 def test_an_unknown_run_is_not_found(registry: bootstrap.Registry) -> None:
     with pytest.raises(NotFoundError):
-        sync.run(uow_factory=registry.uow, run_id="0" * 32)
+        sync.run(deps=registry.deps, caller=operator(), run_id="0" * 32)
     with pytest.raises(NotFoundError):
-        sync.rejects(uow_factory=registry.uow, run_id="0" * 32)
+        sync.rejects(deps=registry.deps, caller=operator(), run_id="0" * 32)
 
 
 def test_runs_are_paged_latest_first(registry: bootstrap.Registry) -> None:
     ids = [import_rows(registry, f"f{n}.csv").run.id for n in range(3)]
-    first = sync.runs(uow_factory=registry.uow, limit=2)
-    rest = sync.runs(uow_factory=registry.uow, limit=2, offset=2)
+    first = sync.runs(deps=registry.deps, caller=operator(), limit=2)
+    rest = sync.runs(deps=registry.deps, caller=operator(), limit=2, offset=2)
     assert [r.id for r in first + rest] == ids[::-1]
 
 
 @pytest.mark.parametrize("who", [ADMIN, AUDITOR])
 def test_admin_and_auditor_reads_are_audited(registry: bootstrap.Registry, who: Principal) -> None:
     run_id = import_rows(registry).run.id
-    reads = {"uow_factory": registry.uow, "principal": who, "clock": registry.clock}
+    reads = {"deps": registry.deps, "caller": Caller(who)}
     sync.runs(**reads)
     sync.run(run_id=run_id, **reads)
     sync.rejects(run_id=run_id, **reads)
     events = audit.read_audit(
-        uow_factory=registry.uow,
-        principal=ADMIN,
-        clock=registry.clock,
+        deps=registry.deps,
+        caller=Caller(ADMIN),
         where=AuditFilter(action=str(Action.SYNC_READ)),
     )
     assert sorted((e.actor, e.detail) for e in events) == sorted(
@@ -119,15 +116,6 @@ def test_other_roles_may_not_read_runs(registry: bootstrap.Registry, role: Role)
     caller = Principal("user", "someone", role, "01001" if role != Role.AUTHORITY else None)
     run_id = import_rows(registry).run.id
     with pytest.raises(ForbiddenError):
-        sync.runs(uow_factory=registry.uow, principal=caller, clock=registry.clock)
+        sync.runs(deps=registry.deps, caller=Caller(caller))
     with pytest.raises(ForbiddenError):
-        sync.rejects(
-            uow_factory=registry.uow, run_id=run_id, principal=caller, clock=registry.clock
-        )
-
-
-def test_a_principal_read_without_a_clock_is_a_programming_error(
-    registry: bootstrap.Registry,
-) -> None:
-    with pytest.raises(TypeError, match="clock"):
-        sync.runs(uow_factory=registry.uow, principal=ADMIN)
+        sync.rejects(deps=registry.deps, caller=Caller(caller), run_id=run_id)

@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Self
 
 from healthid.domain.admin_units import CodeVersion, Province
+from healthid.domain.audit import AuditEvent
 from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.issuance import IssuedHealthId
 from healthid.domain.person import Person
@@ -26,6 +27,8 @@ class Store:
     health_ids: dict[str, IssuedHealthId] = field(default_factory=dict)
     blocks: dict[str, set[str]] = field(default_factory=dict)
     reviews: dict[frozenset[str], ReviewPair] = field(default_factory=dict)
+    events: list[AuditEvent] = field(default_factory=list)
+    quota: dict[tuple[str, datetime], int] = field(default_factory=dict)
 
 
 class FakePersons:
@@ -120,6 +123,26 @@ class FakeHealthIds:
         return [i for i in self.store.health_ids.values() if i.person_id == person_id]
 
 
+class FakeAudit:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, event: AuditEvent) -> None:
+        self.store.events.append(event)
+
+
+class FakeQuotas:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def increment(self, subject: str, bucket: datetime, since: datetime) -> int:
+        self.store.quota[subject, bucket] = self.store.quota.get((subject, bucket), 0) + 1
+        return sum(n for (s, b), n in self.store.quota.items() if s == subject and b >= since)
+
+    def oldest(self, subject: str, since: datetime) -> datetime | None:
+        return min((b for s, b in self.store.quota if s == subject and b >= since), default=None)
+
+
 class FakeUnitOfWork:
     """Works on a copy of the store and publishes it only on commit."""
 
@@ -132,6 +155,8 @@ class FakeUnitOfWork:
         self.persons = FakePersons(self.working)
         self.health_ids = FakeHealthIds(self.working)
         self.reviews = FakeReviews(self.working)
+        self.audit = FakeAudit(self.working)
+        self.quotas = FakeQuotas(self.working)
         return self
 
     def __exit__(

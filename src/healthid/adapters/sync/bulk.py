@@ -12,7 +12,6 @@ import json
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, cast
 
 import psycopg
@@ -27,8 +26,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from healthid.adapters.row_encoding import (
+    AUDIT_COLUMNS,
+    HEALTH_ID_COLUMNS,
+    IDENTIFIER_COLUMNS,
+    PERSON_COLUMNS,
+    audit_row,
+    demographics_columns,
+    health_id_row,
+    identifier_row,
+    person_row,
+)
 from healthid.adapters.store import Sealer, as_utc, in_batches, one_of
 from healthid.adapters.tables import (
+    AuditEventRow,
     BlockingKeyRow,
     HealthIdRow,
     IdentifierRow,
@@ -51,13 +62,8 @@ _HEALTH_IDS = cast(Table, HealthIdRow.__table__)
 _BLOCKING_KEYS = cast(Table, BlockingKeyRow.__table__)
 _REVIEW_PAIRS = cast(Table, ReviewPairRow.__table__)
 _SOURCES = cast(Table, SyncSourceRow.__table__)
+_AUDIT = cast(Table, AuditEventRow.__table__)
 _ANALYZED = (_PERSONS, _IDENTIFIERS, _HEALTH_IDS, _BLOCKING_KEYS, _REVIEW_PAIRS, _SOURCES)
-_PERSON_COLUMNS = ("id", "sex", "full_name_ct", "birth_date_ct", "birthplace_ct", "address_ct",
-                   "phone_ct", "created_at", "updated_at")  # fmt: skip
-_IDENTIFIER_COLUMNS = ("id", "person_id", "system", "scope", "value_index", "value_ct",
-                       "created_at")  # fmt: skip
-_HEALTH_ID_COLUMNS = ("id", "person_id", "si_index", "canonical_ct", "key_version", "status",
-                      "issued_at")  # fmt: skip
 _REVIEW_COLUMNS = ("id", "person_a", "person_b", "probability", "weights", "status", "created_at")
 
 
@@ -74,6 +80,7 @@ class _Sealed:
     reviews: list[tuple[Any, ...]]
     new_sources: list[tuple[Any, ...]]
     changed_sources: list[dict[str, Any]]
+    events: list[tuple[Any, ...]]
 
 
 class SqlSyncBulkRepository:
@@ -225,36 +232,16 @@ class SqlSyncBulkRepository:
 
     def seal(self, writes: ChunkWrites) -> SealedWrites:
         """The chunk's rows encrypted and blind-indexed, as ``write`` sends them."""
-        seal, seal_optional = self._sealer.seal, self._sealer.seal_optional
+        sealer = self._sealer
         persons = [
-            (
-                p.id,
-                str(p.demographics.sex),
-                seal("persons", p.id, "full_name", p.demographics.full_name),
-                seal("persons", p.id, "birth_date", p.demographics.birth_date.compact()),
-                seal_optional("persons", p.id, "birthplace", p.demographics.birthplace),
-                seal_optional("persons", p.id, "address", p.demographics.address),
-                seal_optional("persons", p.id, "phone", p.demographics.phone),
-                p.created_at,
-                p.updated_at,
-            )
+            person_row(sealer, p.id, p.demographics, p.created_at, p.updated_at)
             for p in writes.persons.values()
         ]
         identifiers = [
-            self._identifier_row(pid, identifier, at) for pid, identifier, at in writes.identifiers
+            identifier_row(sealer, new_id(), pid, identifier, at)
+            for pid, identifier, at in writes.identifiers
         ]
-        health_ids = [
-            (
-                h.id,
-                h.person_id,
-                self._sealer.identifier_index(IdentifierSystem.SI, "", h.si_number),
-                seal("health_ids", h.id, "canonical", h.canonical),
-                h.key_version,
-                str(h.status),
-                h.issued_at,
-            )
-            for h in writes.health_ids
-        ]
+        health_ids = [health_id_row(sealer, h) for h in writes.health_ids]
         block = self._sealer.index
         keys = [
             (index, pid)
@@ -284,14 +271,15 @@ class SqlSyncBulkRepository:
             reviews=reviews,
             new_sources=new_sources,
             changed_sources=changed_sources,
+            events=[audit_row(e) for e in writes.events],
         )
 
     def write(self, sealed: SealedWrites) -> None:
         if not isinstance(sealed, _Sealed):
             raise TypeError("write takes what this repository's seal made")
-        self._insert(_PERSONS, _PERSON_COLUMNS, sealed.persons)
-        self._insert(_IDENTIFIERS, _IDENTIFIER_COLUMNS, sealed.identifiers)
-        self._insert(_HEALTH_IDS, _HEALTH_ID_COLUMNS, sealed.health_ids)
+        self._insert(_PERSONS, PERSON_COLUMNS, sealed.persons)
+        self._insert(_IDENTIFIERS, IDENTIFIER_COLUMNS, sealed.identifiers)
+        self._insert(_HEALTH_IDS, HEALTH_ID_COLUMNS, sealed.health_ids)
         for params in sealed.corrections:
             columns = [k for k in params[0] if k != "pid"]
             statement = (
@@ -314,30 +302,13 @@ class SqlSyncBulkRepository:
                 .values(person_id=bindparam("pid"), updated_at=bindparam("at")),
                 sealed.changed_sources,
             )
-
-    def _identifier_row(
-        self, person_id: str, identifier: Identifier, at: datetime
-    ) -> tuple[Any, ...]:
-        row_id = new_id()
-        index = self._sealer.identifier_index(identifier.system, identifier.scope, identifier.value)
-        value_ct = self._sealer.seal("identifiers", row_id, "value", identifier.value)
-        return (row_id, person_id, str(identifier.system), identifier.scope, index, value_ct, at)
+        self._insert(_AUDIT, AUDIT_COLUMNS, sealed.events)  # with the work they record
 
     def _seal_corrections(self, writes: ChunkWrites) -> list[list[dict[str, Any]]]:
         """Corrected persons as UPDATE parameters, grouped by the columns they leave alone."""
-        seal = self._sealer.seal_optional
         groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
         for pid, (d, at, keep) in writes.corrected.items():
-            values: dict[str, Any] = {
-                "pid": pid,
-                "sex": str(d.sex),
-                "full_name_ct": seal("persons", pid, "full_name", d.full_name),
-                "birth_date_ct": seal("persons", pid, "birth_date", d.birth_date.compact()),
-                "birthplace_ct": seal("persons", pid, "birthplace", d.birthplace),
-                "address_ct": seal("persons", pid, "address", d.address),
-                "phone_ct": seal("persons", pid, "phone", d.phone),
-                "updated_at": at,
-            }
+            values = {"pid": pid, **demographics_columns(self._sealer, pid, d, at)}
             groups[keep].append({k: v for k, v in values.items() if k[:-3] not in keep})
         return list(groups.values())
 

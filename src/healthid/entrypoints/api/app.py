@@ -34,6 +34,7 @@ def create_app(registry: Registry, lifespan: Lifespan | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.registry = registry
+    app.state.deps = registry.deps
     problems.install(app)
     observability.install(app)
     app.include_router(ops.router)

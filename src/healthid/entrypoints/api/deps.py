@@ -9,8 +9,9 @@ from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from healthid.bootstrap import Registry
-from healthid.services.access import Principal, RequestContext
-from healthid.services.auth import AuthenticationError, principal_from_token
+from healthid.services.access import AuthenticationError, Caller, RequestContext
+from healthid.services.auth import principal_from_token
+from healthid.services.deps import Deps
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from POST /oauth/token")
 
@@ -21,6 +22,14 @@ def registry(request: Request) -> Registry:
 
 
 RegistryDep = Annotated[Registry, Depends(registry)]
+
+
+def deps(request: Request) -> Deps:
+    wired: Deps = request.app.state.deps
+    return wired
+
+
+DepsDep = Annotated[Deps, Depends(deps)]
 
 
 def context(
@@ -40,17 +49,19 @@ def context(
     )
 
 
-def principal(
+ContextDep = Annotated[RequestContext, Depends(context)]
+
+
+def caller(
     wired: RegistryDep,
+    ctx: ContextDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """The authenticated caller; disabled accounts are refused on their next request."""
+) -> Caller:
+    """The caller a bearer token names, its signature checked here; the use case checks the
+    account and the token's revocation in its own transaction (one round trip saved)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationError("missing bearer token")
-    return principal_from_token(
-        uow_factory=wired.uow, signer=wired.signer, token=credentials.credentials
-    )
+    return Caller(principal_from_token(signer=wired.signer, token=credentials.credentials), ctx)
 
 
-ContextDep = Annotated[RequestContext, Depends(context)]
-PrincipalDep = Annotated[Principal, Depends(principal)]
+CallerDep = Annotated[Caller, Depends(caller)]

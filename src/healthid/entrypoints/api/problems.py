@@ -11,8 +11,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from healthid.domain.errors import ConflictError, NotFoundError, RuleError, ValidationError
 from healthid.services.access import ForbiddenError
-from healthid.services.audit import QuotaExceededError
 from healthid.services.auth import AuthenticationError, LockedOutError
+from healthid.services.quotas import QuotaExceededError
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:healthid-vn:problem:"

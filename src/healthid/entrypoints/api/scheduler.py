@@ -2,7 +2,7 @@
 
 A background thread, started with the app's lifespan when ``HEALTHID_SYNC_INBOX``
 is set, at most one per process. With ``--workers N`` every worker runs one:
-the claims in the database (services/sync_inbox.py) let only one server import
+the claims in the database (services/sync/inbox.py) let only one server import
 a file, so the others find it busy or gone.
 """
 
@@ -15,6 +15,7 @@ import threading
 from datetime import datetime, timedelta
 
 from healthid import bootstrap
+from healthid.services.access import registry_itself
 from healthid.services.ports import Inbox
 from healthid.services.sync import inbox as sync_inbox
 
@@ -42,7 +43,7 @@ def describe(outcome: sync_inbox.FileOutcome) -> str:
     if outcome.rule:
         line += f", rule {outcome.rule}"
     if outcome.moved_to:
-        folder = "archive" if outcome.outcome == sync_inbox.Outcome.IMPORTED else "refused"
+        folder = "archive" if outcome.outcome == sync_inbox.InboxOutcome.IMPORTED else "refused"
         line += f" ({folder}: {outcome.moved_to})"
     return line
 
@@ -79,10 +80,8 @@ class InboxScheduler:
         clock = self.registry.clock
         try:
             outcomes = sync_inbox.process_inbox(
-                uow_factory=self.registry.uow,
-                keys=self.registry.keys,
-                places=self.registry.places,
-                clock=clock,
+                deps=self.registry.deps,
+                caller=registry_itself("sync-inbox"),
                 inbox=self.inbox,
                 owner=owner(),
                 lease=self.lease,
@@ -96,7 +95,7 @@ class InboxScheduler:
             log.info(describe(outcome))
         if not outcomes:
             log.info("sync inbox: nothing to import")
-        waiting = {sync_inbox.Outcome.BUSY, sync_inbox.Outcome.LOST}
+        waiting = {sync_inbox.InboxOutcome.BUSY, sync_inbox.InboxOutcome.LOST}
         if any(o.outcome in waiting for o in outcomes):
             return clock.now() + self.lease
         return None

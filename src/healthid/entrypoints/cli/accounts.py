@@ -13,6 +13,7 @@ from healthid.domain.accounts import generate_password
 from healthid.entrypoints.cli.errors import operator_errors
 from healthid.entrypoints.cli.output import err, out
 from healthid.services import accounts
+from healthid.services.access import operator
 
 facility_app = typer.Typer(help="Facilities (cơ sở khám chữa bệnh).", no_args_is_help=True)
 user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
@@ -27,8 +28,8 @@ def facility_add(
 ) -> None:
     with operator_errors(), bootstrap.build() as registry:
         facility = accounts.add_facility(
-            uow_factory=registry.uow,
-            clock=registry.clock,
+            deps=registry.deps,
+            caller=operator(),
             code=code,
             name=name,
             province=province,
@@ -55,9 +56,9 @@ def user_add(
     password, generated = _password_for_new_user()
     with operator_errors(), bootstrap.build() as registry:
         user = accounts.add_user(
-            uow_factory=registry.uow,
+            deps=registry.deps,
+            caller=operator(),
             hasher=registry.hasher,
-            clock=registry.clock,
             username=username,
             role=role,
             facility_code=facility,
@@ -72,9 +73,7 @@ def user_add(
 def user_disable(username: Annotated[str, typer.Argument()]) -> None:
     """Disable a user; takes effect on their next request."""
     with operator_errors(), bootstrap.build() as registry:
-        accounts.set_user_disabled(
-            uow_factory=registry.uow, clock=registry.clock, username=username
-        )
+        accounts.set_user_disabled(deps=registry.deps, caller=operator(), username=username)
     out.print(f"User {username} disabled")
 
 
@@ -86,10 +85,7 @@ def client_add(
     """Create an API client; its secret is shown once and never stored."""
     with operator_errors(), bootstrap.build() as registry:
         new = accounts.add_client(
-            uow_factory=registry.uow,
-            hasher=registry.hasher,
-            clock=registry.clock,
-            facility_code=facility,
+            deps=registry.deps, caller=operator(), hasher=registry.hasher, facility_code=facility
         )
     if as_json:
         typer.echo(json.dumps({"client_id": new.client_id, "client_secret": new.client_secret}))
@@ -102,7 +98,5 @@ def client_add(
 def client_disable(client_id: Annotated[str, typer.Argument()]) -> None:
     """Disable a client; its tokens stop working on the next request."""
     with operator_errors(), bootstrap.build() as registry:
-        accounts.set_client_disabled(
-            uow_factory=registry.uow, clock=registry.clock, client_id=client_id
-        )
+        accounts.set_client_disabled(deps=registry.deps, caller=operator(), client_id=client_id)
     out.print(f"Client {client_id} disabled")

@@ -19,7 +19,9 @@ from healthid.entrypoints.cli import sync as sync_cli
 from healthid.entrypoints.cli import synth as synth_cli
 from healthid.entrypoints.cli.errors import EXIT_INVALID, operator_errors
 from healthid.entrypoints.cli.output import err, out
-from healthid.services import health_ids as services
+from healthid.services import keys, patients
+from healthid.services.access import operator
+from healthid.services.health_ids import PersonInput
 
 app = typer.Typer(
     help="HealthID VN — hệ thống mã định danh y tế quốc gia (QĐ 4376/QĐ-BYT).",
@@ -75,24 +77,21 @@ def issue(
     phone: Annotated[str | None, typer.Option("--phone")] = None,
 ) -> None:
     """Establish a Health ID; prints the full ID alone on the last line."""
+    data = PersonInput(
+        si_number=si,
+        full_name=name,
+        birth_date=birth_date,
+        sex=sex,
+        birthplace=birthplace,
+        cccd=cccd,
+        bhyt_card=bhyt,
+        address=address,
+        phone=phone,
+    )
     with operator_errors(), bootstrap.build() as registry:
-        result = services.establish_health_id(
-            uow_factory=registry.uow,
-            keys=registry.keys,
-            places=registry.places,
-            clock=registry.clock,
-            si_number=si,
-            full_name=name,
-            birth_date=birth_date,
-            sex=sex,
-            birthplace=birthplace,
-            cccd=cccd,
-            bhyt_card=bhyt,
-            address=address,
-            phone=phone,
-        )
+        result = patients.register_person(deps=registry.deps, caller=operator(), data=data)
     status = "new" if result.created else "already established"
-    err.print(f"[green]Health ID {status}[/] for person {result.person_id}")
+    err.print(f"[green]Health ID {status}[/] for person {result.summary.id}")
     # Plain print: scripts read this line, so no Rich wrapping or styling.
     typer.echo(str(result.health_id))
 
@@ -101,10 +100,8 @@ def issue(
 def verify(health_id: Annotated[str, typer.Argument(help="The full Health ID")]) -> None:
     """Print valid / invalid / revoked / replaced. Exit 0 only when valid, 2 when malformed."""
     with operator_errors(), bootstrap.build() as registry:
-        status = services.verify_health_id(
-            uow_factory=registry.uow, keys=registry.keys, health_id=health_id
-        )
-    typer.echo(str(status))
+        status = patients.verify(deps=registry.deps, caller=operator(), health_id=health_id)
+    typer.echo(status)
     if status != Verification.VALID:
         raise typer.Exit(EXIT_INVALID)
 
@@ -116,11 +113,13 @@ def show(
     """Show a person, with the Health ID masked."""
     system = "cccd" if len(identifier.strip()) == 12 else "si"
     with operator_errors(), bootstrap.build() as registry:
-        view = services.lookup(uow_factory=registry.uow, system=system, value=identifier)
-    person, d = view.person, view.person.demographics
+        person, masked, status = patients.show_person(
+            deps=registry.deps, caller=operator(), system=system, value=identifier
+        )
+    d = person.demographics
     table = Table(show_header=False, box=None)
-    table.add_row("Mã định danh y tế", view.masked_health_id or "—")
-    table.add_row("Trạng thái", str(view.health_id_status or "—"))
+    table.add_row("Mã định danh y tế", masked or "—")
+    table.add_row("Trạng thái", status or "—")
     table.add_row("Họ và tên", d.full_name)
     table.add_row("Ngày sinh", str(d.birth_date))
     table.add_row("Giới tính", _SEX_VI[d.sex])
@@ -136,7 +135,7 @@ def show(
 def keys_rotate() -> None:
     """Start new issuing, data and signing keys; IDs issued before stay valid."""
     with operator_errors(), bootstrap.build() as registry:
-        versions = services.rotate_keys(keys=registry.keys)
+        versions = keys.rotate_keys(deps=registry.deps, caller=operator())
     out.print("Key versions now: " + ", ".join(f"{k} v{v}" for k, v in versions.items()))
 
 

@@ -15,6 +15,7 @@ from healthid.entrypoints.cli.errors import operator_errors
 from healthid.entrypoints.cli.output import err
 from healthid.entrypoints.csv_files import write_events
 from healthid.services import audit
+from healthid.services.access import operator
 
 audit_app = typer.Typer(help="The audit log (nhật ký truy cập).", no_args_is_help=True)
 
@@ -41,7 +42,7 @@ def export(
         until=until,
     )
     with operator_errors(), bootstrap.build() as registry:
-        events = audit.export_audit(uow_factory=registry.uow, clock=registry.clock, where=where)
+        events = audit.export_audit(deps=registry.deps, caller=operator(), where=where)
     if out_file is None:
         write_events(events, sys.stdout)
         return

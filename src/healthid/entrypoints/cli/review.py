@@ -13,8 +13,8 @@ from healthid import bootstrap
 from healthid.entrypoints.cli.errors import operator_errors
 from healthid.entrypoints.cli.output import out
 from healthid.services import dedup as dedup_service
-from healthid.services import matcher as matching
 from healthid.services import review
+from healthid.services.access import operator
 
 review_app = typer.Typer(help="Duplicate review queue (hàng chờ xét trùng).", no_args_is_help=True)
 
@@ -26,7 +26,9 @@ def review_list(
 ) -> None:
     """Pairs waiting for a decision, most likely duplicates first."""
     with operator_errors(), bootstrap.build() as registry:
-        pairs = review.list_reviews(uow_factory=registry.uow, status=status, limit=limit)
+        pairs = review.list_reviews(
+            deps=registry.deps, caller=operator(), status=status, limit=limit
+        )
     # One pair a line, ids whole: operators copy them into `review show|merge|reject`.
     out.print("review                           probability  person A / person B  status")
     for pair in pairs:
@@ -42,9 +44,7 @@ def review_list(
 def review_show(review_id: Annotated[str, typer.Argument()]) -> None:
     """The pair side by side, and the match weight of each comparison."""
     with operator_errors(), bootstrap.build() as registry:
-        view = review.show_review(
-            uow_factory=registry.uow, clock=registry.clock, review_id=review_id
-        )
+        view = review.show_review(deps=registry.deps, caller=operator(), review_id=review_id)
     a, b = view.a.demographics, view.b.demographics
     table = Table("", "A", "B", title=f"probability {view.pair.probability:.4f}")
     for label, left, right in (
@@ -72,11 +72,7 @@ def review_merge(
     """Merge the pair; the other Health ID stays valid as 'replaced'."""
     with operator_errors(), bootstrap.build() as registry:
         done = review.merge(
-            uow_factory=registry.uow,
-            places=registry.places,
-            clock=registry.clock,
-            review_id=review_id,
-            survivor_id=survivor,
+            deps=registry.deps, caller=operator(), review_id=review_id, survivor_id=survivor
         )
     out.print(f"Merged {done.absorbed_id} into {done.survivor_id} (merge {done.id})")
 
@@ -85,19 +81,14 @@ def review_merge(
 def review_reject(review_id: Annotated[str, typer.Argument()]) -> None:
     """Not a duplicate: remembered and never proposed again."""
     with operator_errors(), bootstrap.build() as registry:
-        review.reject_review(uow_factory=registry.uow, clock=registry.clock, review_id=review_id)
+        review.reject_review(deps=registry.deps, caller=operator(), review_id=review_id)
     out.print(f"Review {review_id}: not a duplicate")
 
 
 def unmerge(merge_id: Annotated[str, typer.Argument()]) -> None:
     """Undo a merge exactly."""
     with operator_errors(), bootstrap.build() as registry:
-        done = review.unmerge(
-            uow_factory=registry.uow,
-            places=registry.places,
-            clock=registry.clock,
-            merge_id=merge_id,
-        )
+        done = review.unmerge(deps=registry.deps, caller=operator(), merge_id=merge_id)
     out.print(f"Unmerged {done.absorbed_id} from {done.survivor_id}")
 
 
@@ -114,9 +105,8 @@ def dedup(
     """Deduplicate the whole registry: merge sure pairs, queue the rest for review."""
     with operator_errors(), bootstrap.build() as registry:
         report = dedup_service.deduplicate(
-            uow_factory=registry.uow,
-            places=registry.places,
-            clock=registry.clock,
+            deps=registry.deps,
+            caller=operator(),
             finder=registry.pair_finder_for(engine),
             merge_matches=merge,
         )
@@ -132,7 +122,7 @@ def dedup(
 def reindex() -> None:
     """Recompute every person's blocking keys (once, after an upgrade that changes them)."""
     with operator_errors(), bootstrap.build() as registry:
-        count = matching.reindex(uow_factory=registry.uow, places=registry.places)
+        count = dedup_service.reindex(deps=registry.deps, caller=operator())
     out.print(f"Blocking keys recomputed for {count:,} persons")
 
 
@@ -141,9 +131,9 @@ def train(
 ) -> None:
     """Re-estimate the match weights on the registry (Splink EM); use via HEALTHID_MATCH_MODEL."""
     with operator_errors(), bootstrap.build() as registry:
-        before = matching.model()
-        trained = matching.train(
-            uow_factory=registry.uow, places=registry.places, trainer=registry.trainer
+        before = registry.model
+        trained = dedup_service.train(
+            deps=registry.deps, caller=operator(), trainer=registry.trainer
         )
     out_file.write_text(
         json.dumps(trained.to_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"

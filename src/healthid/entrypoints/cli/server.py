@@ -15,6 +15,7 @@ from healthid.entrypoints.api.observability import configure_logging
 from healthid.entrypoints.cli.errors import operator_errors
 from healthid.entrypoints.cli.output import out
 from healthid.services import accounts
+from healthid.services.access import operator
 
 DEMO_FACILITY = ("01001", "Bệnh viện Demo Hà Nội", "01")
 DEMO_USERS = [
@@ -57,10 +58,11 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
 def seed_demo(registry: bootstrap.Registry) -> dict[str, str]:
     """The demo facility and one account per role, with fresh passwords; idempotent."""
     code, name, province = DEMO_FACILITY
+    deps, caller = registry.deps, operator()
     with contextlib.suppress(ConflictError):  # already seeded by an earlier demo run
         accounts.add_facility(
-            uow_factory=registry.uow,
-            clock=registry.clock,
+            deps=deps,
+            caller=caller,
             code=code,
             name=name,
             province=province,
@@ -70,9 +72,9 @@ def seed_demo(registry: bootstrap.Registry) -> dict[str, str]:
         password = generate_password()
         try:
             accounts.add_user(
-                uow_factory=registry.uow,
+                deps=deps,
+                caller=caller,
                 hasher=registry.hasher,
-                clock=registry.clock,
                 username=username,
                 role=role,
                 facility_code=facility,
@@ -80,16 +82,14 @@ def seed_demo(registry: bootstrap.Registry) -> dict[str, str]:
             )
         except ConflictError:
             accounts.reset_password(
-                uow_factory=registry.uow,
+                deps=deps,
+                caller=caller,
                 hasher=registry.hasher,
-                clock=registry.clock,
                 username=username,
                 password=password,
             )
         credentials[username] = password
-    new = accounts.add_client(
-        uow_factory=registry.uow, hasher=registry.hasher, clock=registry.clock, facility_code=code
-    )
+    new = accounts.add_client(deps=deps, caller=caller, hasher=registry.hasher, facility_code=code)
     credentials["client_id"], credentials["client_secret"] = new.client_id, new.client_secret
     return credentials
 

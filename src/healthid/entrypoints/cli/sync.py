@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from healthid import bootstrap
 from healthid.entrypoints.cli.errors import operator_errors
 from healthid.entrypoints.cli.output import err, out
+from healthid.services.access import operator
 from healthid.services.sync import run as sync
 
 sync_app = typer.Typer(
@@ -52,16 +53,6 @@ def _import(registry: bootstrap.Registry, file: Path) -> None:
     ) as bar:
         task = bar.add_task(file.name, total=total, rate=0.0)
 
-        # Tests only: die as SIGKILL would after this many rows, to prove a rerun recovers.
-        # Rows are reported once their chunk is written, before it is committed.
-        crash_after = int(os.environ.get("HEALTHID_TEST_CRASH_AFTER_ROWS", "0"))
-        # Rows per transaction (default: the service's); tests use small chunks.
-        chunk_rows = int(os.environ.get("HEALTHID_SYNC_CHUNK_ROWS", "0")) or sync.CHUNK_ROWS
-
-        def written(done: int) -> None:
-            if done >= crash_after:
-                os.kill(os.getpid(), signal.SIGKILL)
-
         def progress(done: int) -> None:
             rate = done / max(time.monotonic() - started, 1e-6)
             bar.update(task, completed=done, rate=rate)
@@ -69,20 +60,36 @@ def _import(registry: bootstrap.Registry, file: Path) -> None:
                 err.print(f"{file.name}: {done}/{total} rows, {rate:.0f} rows/s")
 
         result = sync.sync_rows(
-            uow_factory=registry.uow,
-            keys=registry.keys,
-            places=registry.places,
-            clock=registry.clock,
+            deps=registry.deps,
+            caller=operator(),
             file_name=file.name,
             checksum=bootstrap.file_checksum(file),
             rows=rows,
             progress=progress,
-            chunk_rows=chunk_rows,
-            written=written if crash_after else None,
+            tuning=_test_seam(),
         )
     rejects = bootstrap.write_sync_reports(file, result.run, result.rejects)
     counts = ", ".join(f"{k} {v}" for k, v in result.run.counts.items())
     out.print(f"{file.name}: {counts} (rejects in {rejects.name})", soft_wrap=True)
+
+
+def _test_seam() -> sync.SyncTuning | None:
+    """The end-to-end crash tests' one seam, read from the environment (never set in use).
+
+    ``HEALTHID_TEST_CRASH_AFTER_ROWS``: die as SIGKILL would once that many rows are
+    written but not committed, to prove a rerun recovers; ``HEALTHID_SYNC_CHUNK_ROWS``:
+    rows per transaction.
+    """
+    crash_after = int(os.environ.get("HEALTHID_TEST_CRASH_AFTER_ROWS", "0"))
+    chunk_rows = int(os.environ.get("HEALTHID_SYNC_CHUNK_ROWS", "0"))
+    if not crash_after and not chunk_rows:
+        return None
+
+    def written(done: int) -> None:
+        if done >= crash_after:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return sync.SyncTuning(chunk_rows or sync.CHUNK_ROWS, written if crash_after else None)
 
 
 @sync_app.command("bhxh")
@@ -99,7 +106,7 @@ def sync_bhxh(
 def sync_runs(limit: Annotated[int, typer.Option("--limit", min=1)] = 20) -> None:
     """The last runs, with their counts."""
     with operator_errors(), bootstrap.build() as registry:
-        runs = sync.runs(uow_factory=registry.uow, limit=limit)
+        runs = sync.runs(deps=registry.deps, caller=operator(), limit=limit)
     for run in runs:
         counts = ", ".join(f"{k} {v}" for k, v in run.counts.items())
         out.print(

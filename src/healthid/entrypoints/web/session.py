@@ -18,11 +18,13 @@ from healthid.entrypoints.web.pages import redirect, render
 from healthid.services import web_sessions
 from healthid.services.access import (
     POLICY,
+    Caller,
     ForbiddenError,
     Permission,
     Principal,
     RequestContext,
 )
+from healthid.services.deps import Deps
 
 SESSION_COOKIE = "hid_session"
 # Before sign-in there is no session to bind a CSRF token to: the sign-in form uses a
@@ -48,11 +50,19 @@ class BadFormError(Exception):
 
 @dataclass(frozen=True)
 class Viewer:
-    """The signed-in user on this request, and what a page needs to show them forms."""
+    """The signed-in user on this request, and what a page needs to show them forms.
 
-    principal: Principal
+    ``caller`` is what the use cases take: the session's user, confirmed (the session's
+    account was read on this request), and where the request came from.
+    """
+
+    caller: Caller
     csrf_token: str
     token: str
+
+    @property
+    def principal(self) -> Principal:
+        return self.caller.principal
 
     def may(self, permission: Permission) -> bool:
         return self.principal.role in POLICY[permission]
@@ -66,6 +76,14 @@ def registry(request: Request) -> Registry:
 RegistryDep = Annotated[Registry, Depends(registry)]
 
 
+def deps(request: Request) -> Deps:
+    wired: Deps = request.app.state.deps
+    return wired
+
+
+DepsDep = Annotated[Deps, Depends(deps)]
+
+
 def context(request: Request) -> RequestContext:
     return RequestContext(source=request.client.host if request.client else None)
 
@@ -73,13 +91,12 @@ def context(request: Request) -> RequestContext:
 ContextDep = Annotated[RequestContext, Depends(context)]
 
 
-def viewer(request: Request, wired: RegistryDep) -> Viewer:
+def viewer(request: Request, wired: RegistryDep, deps: DepsDep, ctx: ContextDep) -> Viewer:
     token = request.cookies.get(SESSION_COOKIE)
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     try:
         found = web_sessions.current(
-            uow_factory=wired.uow,
-            clock=wired.clock,
+            deps=deps,
             token=token,
             idle_timeout=timedelta(seconds=wired.settings.web_idle_timeout_seconds),
         )
@@ -87,7 +104,7 @@ def viewer(request: Request, wired: RegistryDep) -> Viewer:
         raise SignInRequiredError(path, second_factor=True) from None
     except web_sessions.SessionExpiredError:
         raise SignInRequiredError(path) from None
-    return Viewer(found.principal, found.csrf_token, token or "")
+    return Viewer(Caller(found.principal, ctx), found.csrf_token, token or "")
 
 
 ViewerDep = Annotated[Viewer, Depends(viewer)]

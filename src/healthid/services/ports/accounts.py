@@ -7,13 +7,26 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from healthid.domain.accounts import ApiClient, Facility, User
+from healthid.domain.accounts import ApiClient, Facility, Role, User
 from healthid.domain.audit import AuditEvent, AuditFilter
 from healthid.domain.issuance_request import IssuanceRequest
 from healthid.domain.web_session import WebSession
 
 
+@dataclass(frozen=True)
+class Standing:
+    """An account as a token's use must find it: role, facility, disabled, token revoked."""
+
+    role: Role
+    facility_code: str | None
+    disabled: bool
+    revoked: bool
+
+
 class AccountRepository(Protocol):
+    def standing(self, kind: str, name: str, token_id: str | None) -> Standing | None:
+        """The user's or client's standing and the token's revocation, in one read."""
+
     def add_facility(self, facility: Facility) -> None: ...
 
     def get_facility(self, code: str) -> Facility | None: ...
@@ -47,6 +60,19 @@ class AccountRepository(Protocol):
     def is_token_revoked(self, jti: str) -> bool: ...
 
 
+class QuotaRepository(Protocol):
+    """Per-minute counters of identifiable reads, one row per subject and minute."""
+
+    def increment(self, subject: str, bucket: datetime, since: datetime) -> int:
+        """Add one to ``bucket``'s count; the subject's total from ``since`` on, this included.
+
+        Atomic: concurrent increments of one subject queue on its row.
+        """
+
+    def oldest(self, subject: str, since: datetime) -> datetime | None:
+        """The earliest bucket from ``since`` on that holds a count."""
+
+
 class AuditRepository(Protocol):
     def add(self, event: AuditEvent) -> None: ...
 
@@ -61,8 +87,6 @@ class AuditRepository(Protocol):
         offset: int = 0,
         oldest_first: bool = False,
     ) -> list[AuditEvent]: ...
-
-    def count_by_actor(self, actor: str, actions: frozenset[str], since: datetime) -> int: ...
 
     def daily_counts(
         self, action: str, since: datetime, until: datetime, utc_offset_hours: int

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from healthid.domain.audit import AuditEvent
 from healthid.domain.identifiers import Identifier
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.person import Demographics, Person
@@ -81,6 +82,7 @@ class ChunkWrites:
     blocking_keys: dict[str, set[str]] = field(default_factory=dict)  # replaces a person's
     reviews: list[ReviewPair] = field(default_factory=list)
     sources: dict[str, tuple[SourceState, bool]] = field(default_factory=dict)  # (state, stored)
+    events: list[AuditEvent] = field(default_factory=list)  # one a person the chunk touched
 
 
 class SealedWrites(Protocol):

@@ -10,6 +10,7 @@ from healthid.services.ports.accounts import (
     AccountRepository,
     AuditRepository,
     IssuanceRequestRepository,
+    QuotaRepository,
     WebSessionRepository,
 )
 from healthid.services.ports.persons import HealthIdRepository, PersonRepository, ReviewRepository
@@ -32,6 +33,7 @@ class UnitOfWork(Protocol):
     sync: SyncRepository
     web_sessions: WebSessionRepository
     bulk: SyncBulkRepository
+    quotas: QuotaRepository
 
     def __enter__(self) -> Self: ...
 

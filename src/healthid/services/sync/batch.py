@@ -1,11 +1,10 @@
 """The sync in chunks: a few thousand rows decided in memory, written in one transaction.
 
-Each row goes through the same steps as ``registry.establish_health_id``,
-``correct_demographics`` and ``register_by_cccd`` (one person per SI number,
-identifiers first, then the best candidate by the same model and decisions),
-but what those steps read comes from a few set-at-a-time queries per chunk and
-from the run's in-memory index, so rows earlier in the same chunk or run are
-candidates like stored persons. The chunk's persons, identifiers, IDs, keys,
+Each row lands where ``placement.place`` says, the rule registration follows
+too (one person per SI number, identifiers first, then the best candidate by
+the same model and decisions), but what it reads comes from a few set-at-a-time
+queries per chunk and from the run's in-memory index, so rows earlier in the
+same chunk or run are candidates like stored persons. The chunk's persons, identifiers, IDs, keys,
 review pairs and source states are committed together: a killed run resumes at
 the first chunk not committed. When the database refuses a chunk (another
 writer took one of its unique values) the caller applies that chunk row by row.
@@ -17,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from healthid.domain.audit import Action
 from healthid.domain.bhxh_row import ExtractRow
 from healthid.domain.errors import RuleError, ValidationError
-from healthid.domain.health_id import canonical_string
 from healthid.domain.identifiers import (
     Identifier,
     IdentifierSystem,
@@ -27,27 +26,31 @@ from healthid.domain.identifiers import (
     parse_personal_id,
 )
 from healthid.domain.ids import new_id
-from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
+from healthid.domain.issuance import HealthIdStatus
 from healthid.domain.person import Demographics, Person
 from healthid.domain.sync import SourceState
 from healthid.matching.blocking import blocking_keys
-from healthid.matching.model import Decision, best_of
 from healthid.matching.normalise import MatchRecord
-from healthid.services import health_ids as registry
-from healthid.services import matcher as matching
+from healthid.services import health_ids, matcher
+from healthid.services.access import Caller
+from healthid.services.audit import event
+from healthid.services.deps import Deps
+from healthid.services.placement import (
+    KnownPerson,
+    Landing,
+    Registration,
+    identifier_taken,
+    place,
+)
 from healthid.services.ports import (
-    AdminUnits,
     ChunkWrites,
-    Clock,
-    KeyRing,
     SealedWrites,
     SyncBulkRepository,
     UniquenessError,
-    UnitOfWorkFactory,
 )
 from healthid.services.sync.index import Known, RunIndex
 
-Outcome = str | RuleError  # the run's count to add to, or why the row is rejected
+RowOutcome = str | RuleError  # the run's count to add to, or why the row is rejected
 
 
 class RowByRowError(Exception):
@@ -60,49 +63,36 @@ class _Chunk:
 
     bulk: SyncBulkRepository
     now: datetime
-    key_version: int
     sources: dict[str, SourceState]
     stored_sources: set[str]
     ids_by_si: dict[str, tuple[str, HealthIdStatus]]
     owners: dict[Identifier, str]
     writes: ChunkWrites = field(default_factory=ChunkWrites)
-
-
-@dataclass(frozen=True)
-class _Registration:
-    """A row with an SI number, validated as ``establish_health_id`` validates it."""
-
-    si: str
-    cccd: str | None
-    demographics: Demographics
-    identifiers: tuple[Identifier, ...]
-    record: MatchRecord
-    keys: set[str]  # its blocking keys
+    touched: set[str] = field(default_factory=set)  # persons this chunk audited
 
 
 @dataclass(frozen=True)
 class _Prepared:
     row: ExtractRow
-    registration: _Registration | None = None  # None: nothing to match
+    registration: Registration | None = None  # None: nothing to match
 
 
 class BatchSync:
     """Applies chunks of valid rows for one run; holds the run's index between chunks."""
 
-    def __init__(
-        self, *, uow_factory: UnitOfWorkFactory, keys: KeyRing, places: AdminUnits, clock: Clock
-    ) -> None:
-        self._uow_factory = uow_factory
-        self._keys = keys
-        self._places = places
-        self._clock = clock
+    def __init__(self, *, deps: Deps, caller: Caller) -> None:
+        self._deps = deps
+        self._caller = caller  # named in the audit event of every person a row touches
+        self._uow_factory = deps.uow
+        self._places = deps.places
+        self._clock = deps.clock
         self.index = RunIndex()
         self._started = False
         self.initial_load = False  # the run started on an empty registry
 
     def decide(
         self, rows: list[ExtractRow], inflight: ChunkWrites | None = None
-    ) -> tuple[ChunkWrites, SealedWrites, list[Outcome]]:
+    ) -> tuple[ChunkWrites, SealedWrites, list[RowOutcome]]:
         """What the chunk writes (and sealed, as ``write`` takes it) and each row's outcome;
         ``RowByRowError`` if it must go row by row. ``inflight``: the previous chunk's
         writes, perhaps not committed yet — read as if they were."""
@@ -148,7 +138,7 @@ class BatchSync:
     def _read(
         self, bulk: SyncBulkRepository, rows: list[ExtractRow], inflight: ChunkWrites | None
     ) -> _Chunk:
-        identifiers = {i for row in rows for i in _identifiers(row)}
+        identifiers = {i for row in rows for i in row_identifiers(row)}
         keys = {r.source_key for r in rows}
         si_numbers = {r.si_number for r in rows if r.si_number}
         if self.index.complete:  # nothing in the database the run did not write itself
@@ -175,7 +165,6 @@ class BatchSync:
         return _Chunk(
             bulk=bulk,
             now=self._clock.now(),
-            key_version=self._keys.issuing_key()[0],
             sources=sources,
             stored_sources=stored_sources,
             ids_by_si=ids_by_si,
@@ -188,21 +177,8 @@ class BatchSync:
             return _Prepared(row)  # nothing to match: unchanged, or known by CCCD alone
         # parse_row validated the row as establish_health_id validates its input: the
         # demographics, and the identifiers against each other and against sex and year.
-        demographics = row.demographics()
-        identifiers = _identifiers(row)
-        record = matching.record_of(
-            key="new", demographics=demographics, identifiers=identifiers, places=self._places
-        )
         return _Prepared(
-            row,
-            _Registration(
-                row.si_number,
-                row.cccd,
-                demographics,
-                tuple(identifiers),
-                record,
-                blocking_keys(record),
-            ),
+            row, health_ids.registration(self._places, row.demographics(), row_identifiers(row))
         )
 
     def _preload(
@@ -219,7 +195,7 @@ class BatchSync:
                 continue
             if p.registration is not None:
                 wanted |= p.registration.keys
-            for identifier in _identifiers(p.row):
+            for identifier in row_identifiers(p.row):
                 owner = chunk.owners.get(identifier)
                 if owner is not None:
                     persons.add(owner)
@@ -239,7 +215,7 @@ class BatchSync:
         unknown = person_ids - self.index.known.keys()
         for pid, stored in chunk.bulk.stored_persons(unknown).items():
             cccd = [Identifier(IdentifierSystem.CCCD, stored.cccd)] if stored.cccd else []
-            record = matching.record_of(
+            record = matcher.record_of(
                 key=pid, demographics=stored.demographics, identifiers=cccd, places=self._places
             )
             self.index.known[pid] = Known(record, stored.has_si, stored.has_health_id)
@@ -248,7 +224,7 @@ class BatchSync:
 
     # Deciding --------------------------------------------------------------
 
-    def _decide(self, chunk: _Chunk, p: _Prepared) -> Outcome:
+    def _decide(self, chunk: _Chunk, p: _Prepared) -> RowOutcome:
         row = p.row
         state = chunk.sources.get(row.source_key)
         if state is not None and state.updated_at >= row.updated_at:
@@ -263,6 +239,17 @@ class BatchSync:
                 outcome, person_id = self._by_cccd(chunk, row)
         except RuleError as exc:  # checked before the row wrote anything: it is rejected
             return exc
+        if person_id not in chunk.touched:  # one event a person a chunk, named by its outcome
+            chunk.touched.add(person_id)
+            chunk.writes.events.append(
+                event(
+                    clock=self._clock,
+                    action=Action.SYNC_APPLY,
+                    caller=self._caller,
+                    person_id=person_id,
+                    detail=outcome,
+                )
+            )
         chunk.sources[row.source_key] = SourceState(person_id, row.updated_at)
         chunk.writes.sources[row.source_key] = (
             chunk.sources[row.source_key],
@@ -292,72 +279,49 @@ class BatchSync:
                 keep &= kept
             chunk.writes.corrected[person_id] = (new, chunk.now, frozenset(keep))
         cccd = [Identifier(IdentifierSystem.CCCD, known.record.cccd)] if known.record.cccd else []
-        record = matching.record_of(
+        record = matcher.record_of(
             key=person_id, demographics=new, identifiers=cccd, places=self._places
         )
         if new.birthplace is None:  # kept as it was
             record = replace(record, birth_province=known.record.birth_province)
         self._index(chunk, person_id, Known(record, known.has_si, known.has_id))
 
-    def _establish(self, chunk: _Chunk, p: _Registration) -> tuple[str, str]:
-        """As ``registry.establish_health_id``: the SI number's existing ID, or a placement."""
-        si = p.si
-        existing = self._existing(chunk, si)
-        if existing is not None:
-            return "linked", existing
-        identifiers = list(p.identifiers)
-        for identifier in identifiers[1:]:
-            owner = chunk.owners.get(identifier)
-            if owner is None:
-                continue
+    def _establish(self, chunk: _Chunk, p: Registration) -> tuple[str, str]:
+        """Where ``place`` lands the row, written into the chunk as registration writes it."""
+        placement = place(p, _ChunkReads(chunk, self.index), self._deps.model)
+        landing, owner = placement.landing, placement.person_id
+        if landing == Landing.EXISTING and owner is not None:
+            return "linked", owner
+        if landing == Landing.MERGED_AWAY:
+            raise RowByRowError("merged away")  # the survivor is found row by row
+        if landing == Landing.CCCD_ONLY and owner is not None:
             known = self.index.known[owner]
-            if not known.has_si:
-                # Known by CCCD alone: their ID is established now, their data corrected.
-                self._link(chunk, owner, identifiers)
-                chunk.writes.corrected[owner] = (p.demographics, chunk.now, frozenset())
-                record = replace(p.record, key=owner, cccd=known.record.cccd)
-                self._issue(chunk, owner, si, p.demographics)
-                self._index(chunk, owner, Known(record, True, True))
-                return "new", owner
-            if matching.score(known.record, p.record).decision != Decision.MATCH:
-                raise registry.held_by_another_si(identifier)
+            self._link(chunk, owner, list(p.identifiers))
+            chunk.writes.corrected[owner] = (p.demographics, chunk.now, frozenset())
+            record = replace(p.record, key=owner, cccd=known.record.cccd)
+            self._issue(chunk, owner, p.si, p.demographics)
+            self._index(chunk, owner, Known(record, True, True))
+            return "new", owner
+        if owner is not None and landing in (Landing.SECOND_SI, Landing.MATCHED):
             return self._link_to(chunk, owner, p), owner
-        model, record = matching.model(), p.record
-        may_review, score = model.may_review, model.score
-        scored = [
-            score(stored, record)
-            for stored in self.index.candidates(p.keys)
-            if may_review(stored, record)  # else scored NEW: never a candidate
-        ]
-        best = best_of(scored)  # ``a`` is the stored person
-        if best is not None and best.decision == Decision.MATCH:
-            return self._link_to(chunk, best.a, p), best.a
-        person = Person(new_id(), p.demographics, chunk.now, chunk.now, identifiers)
-        self._add_person(chunk, person, replace(p.record, key=person.id), has_si=True, keys=p.keys)
-        self._issue(chunk, person.id, si, p.demographics)
-        if best is None:
+        person = Person(new_id(), p.demographics, chunk.now, chunk.now, list(p.identifiers))
+        keys = set(p.keys)
+        self._add_person(chunk, person, replace(p.record, key=person.id), has_si=True, keys=keys)
+        self._issue(chunk, person.id, p.si, p.demographics)
+        if placement.scored is None:
             return "new", person.id
-        chunk.writes.reviews.append(matching.review_pair(best.a, person.id, best, chunk.now))
+        pair = matcher.review_pair(placement.scored.a, person.id, placement.scored, chunk.now)
+        chunk.writes.reviews.append(pair)
         return "queued", person.id
 
-    def _existing(self, chunk: _Chunk, si: str) -> str | None:
-        hit = chunk.ids_by_si.get(si)
-        if hit is not None:
-            if hit[1] == HealthIdStatus.REPLACED:
-                raise RowByRowError("merged away")  # the survivor is found row by row
-            return hit[0]
-        holder = chunk.owners.get(Identifier(IdentifierSystem.SI, si))
-        if holder is not None and not self.index.known[holder].has_id:
-            raise RowByRowError("an SI number without an ID")
-        return holder
-
-    def _link_to(self, chunk: _Chunk, owner: str, p: _Registration) -> str:
+    def _link_to(self, chunk: _Chunk, owner: str, p: Registration) -> str:
         """The row is this stored person: their ID, or a new one if they have none yet."""
         self._link(chunk, owner, list(p.identifiers))
         known = self.index.known[owner]
         before = known.record
-        if before.cccd is None and p.cccd:
-            known.record = replace(before, cccd=p.cccd)  # their first CCCD from now on
+        cccd = p.cccd
+        if before.cccd is None and cccd:
+            known.record = replace(before, cccd=cccd)  # their first CCCD from now on
         known.has_si = True
         if known.has_id:
             return "linked"
@@ -377,30 +341,14 @@ class BatchSync:
             if holder is None:
                 new.append(identifier)
             elif holder != owner:
-                raise registry.identifier_taken()
+                raise identifier_taken()
         for identifier in new:
             chunk.owners[identifier] = owner
             chunk.writes.identifiers.append((owner, identifier, chunk.now))
 
     def _issue(self, chunk: _Chunk, person_id: str, si: str, demographics: Demographics) -> None:
-        canonical = canonical_string(
-            si_number=si,
-            full_name=demographics.full_name,
-            birth_year=demographics.birth_date.year,
-            sex=demographics.sex,
-            birthplace=registry.birthplace_key(self._places, demographics.birthplace),
-        )
-        chunk.writes.health_ids.append(
-            IssuedHealthId(
-                id=new_id(),
-                person_id=person_id,
-                si_number=si,
-                canonical=canonical,
-                key_version=chunk.key_version,
-                status=HealthIdStatus.ACTIVE,
-                issued_at=chunk.now,
-            )
-        )
+        issued = health_ids.issue_for(self._deps, person_id, si, demographics)
+        chunk.writes.health_ids.append(replace(issued, issued_at=chunk.now))
         chunk.ids_by_si[si] = (person_id, HealthIdStatus.ACTIVE)
         known = self.index.known.get(person_id)
         if known is not None:
@@ -416,7 +364,7 @@ class BatchSync:
             return "linked", owner
         demographics = row.demographics()
         person = Person(new_id(), demographics, chunk.now, chunk.now, [identifier])
-        record = matching.record_of(
+        record = matcher.record_of(
             key=person.id,
             demographics=demographics,
             identifiers=[identifier],
@@ -451,6 +399,27 @@ class BatchSync:
         self.index.put(person_id, known, keys)
 
 
+class _ChunkReads:
+    """``place``'s reads through what the chunk read in bulk and the run's index."""
+
+    def __init__(self, chunk: _Chunk, index: RunIndex) -> None:
+        self._chunk = chunk
+        self._index = index
+
+    def id_holder(self, si: str) -> tuple[str, HealthIdStatus] | None:
+        return self._chunk.ids_by_si.get(si)
+
+    def owner(self, identifier: Identifier) -> str | None:
+        return self._chunk.owners.get(identifier)
+
+    def known(self, person_id: str) -> KnownPerson:
+        known = self._index.known[person_id]
+        return KnownPerson(known.record, known.has_si, known.has_id)
+
+    def candidates(self, registration: Registration) -> list[MatchRecord]:
+        return self._index.candidates(set(registration.keys))
+
+
 def _as_committed(
     found: dict[str, list[str]], rekeyed: dict[str, set[str]]
 ) -> dict[str, list[str]]:
@@ -465,7 +434,7 @@ def _as_committed(
     }
 
 
-def _identifiers(row: ExtractRow) -> list[Identifier]:
+def row_identifiers(row: ExtractRow) -> list[Identifier]:
     """The row's identifiers as registration maps them (values already canonical)."""
     found = []
     if row.si_number:

@@ -38,11 +38,11 @@ from enum import StrEnum
 
 from healthid.domain.errors import ValidationError
 from healthid.domain.sync import ClaimState, InboxClaim
+from healthid.services.access import Caller
+from healthid.services.deps import Deps
 from healthid.services.ports import (
-    AdminUnits,
     Clock,
     Inbox,
-    KeyRing,
     UniquenessError,
     UnitOfWorkFactory,
 )
@@ -51,7 +51,7 @@ from healthid.services.sync.run import sync_rows
 DEFAULT_LEASE = timedelta(minutes=10)
 
 
-class Outcome(StrEnum):
+class InboxOutcome(StrEnum):
     IMPORTED = "imported"
     REFUSED = "refused"  # not an extract: moved to refused/ with the reason
     DUPLICATE = "duplicate"  # already imported or refused: moved to refused/
@@ -65,7 +65,7 @@ class FileOutcome:
     """What one pass did with one file; no personal data (names, counts, rules)."""
 
     file_name: str
-    outcome: Outcome
+    outcome: InboxOutcome
     run_id: str | None = None
     moved_to: str | None = None
     rule: str | None = None
@@ -186,10 +186,8 @@ def _duplicate_reason(done: InboxClaim) -> str:
 
 def process_inbox(
     *,
-    uow_factory: UnitOfWorkFactory,
-    keys: KeyRing,
-    places: AdminUnits,
-    clock: Clock,
+    deps: Deps,
+    caller: Caller,
     inbox: Inbox,
     owner: str,
     lease: timedelta = DEFAULT_LEASE,
@@ -206,16 +204,14 @@ def process_inbox(
     for name in inbox.pending():
         outcome = _process_file(
             name,
-            uow_factory=uow_factory,
-            keys=keys,
-            places=places,
-            clock=clock,
+            deps=deps,
+            caller=caller,
             inbox=inbox,
             owner=owner,
             lease=lease,
         )
         outcomes.append(outcome)
-        if outcome.outcome in (Outcome.BUSY, Outcome.LOST):
+        if outcome.outcome in (InboxOutcome.BUSY, InboxOutcome.LOST):
             break
     return outcomes
 
@@ -223,18 +219,17 @@ def process_inbox(
 def _process_file(
     name: str,
     *,
-    uow_factory: UnitOfWorkFactory,
-    keys: KeyRing,
-    places: AdminUnits,
-    clock: Clock,
+    deps: Deps,
+    caller: Caller,
     inbox: Inbox,
     owner: str,
     lease: timedelta,
 ) -> FileOutcome:
+    uow_factory, clock = deps.uow, deps.clock
     try:
         checksum, content = inbox.load(name)
     except FileNotFoundError:
-        return FileOutcome(name, Outcome.GONE)
+        return FileOutcome(name, InboxOutcome.GONE)
     result, held = claim(
         uow_factory=uow_factory,
         clock=clock,
@@ -244,26 +239,24 @@ def _process_file(
         lease=lease,
     )
     if result == ClaimResult.BUSY or held is None:
-        return FileOutcome(name, Outcome.BUSY)
+        return FileOutcome(name, InboxOutcome.BUSY)
     try:
         if result == ClaimResult.DONE:
             moved = inbox.refuse(name, _duplicate_reason(held))
-            return FileOutcome(name, Outcome.DUPLICATE, held.run_id, moved)
+            return FileOutcome(name, InboxOutcome.DUPLICATE, held.run_id, moved)
         return _import(
             name,
             checksum,
             content,
             _Lease(uow_factory, clock, held, lease),
-            uow_factory=uow_factory,
-            keys=keys,
-            places=places,
-            clock=clock,
+            deps=deps,
+            caller=caller,
             inbox=inbox,
         )
     except ClaimLostError:
-        return FileOutcome(name, Outcome.LOST)
+        return FileOutcome(name, InboxOutcome.LOST)
     except FileNotFoundError:
-        return FileOutcome(name, Outcome.GONE)
+        return FileOutcome(name, InboxOutcome.GONE)
 
 
 def _import(
@@ -272,24 +265,21 @@ def _import(
     content: bytes,
     held: _Lease,
     *,
-    uow_factory: UnitOfWorkFactory,
-    keys: KeyRing,
-    places: AdminUnits,
-    clock: Clock,
+    deps: Deps,
+    caller: Caller,
     inbox: Inbox,
 ) -> FileOutcome:
     """Import a claimed file, or refuse it whole; then move it and settle the claim."""
+    uow_factory, clock = deps.uow, deps.clock
     try:
         rows = list(inbox.parse(content))
     except ValidationError as exc:
         moved = inbox.refuse(name, _refusal_reason(exc))
         settle(uow_factory=uow_factory, clock=clock, claim=held.claim, state=ClaimState.REFUSED)
-        return FileOutcome(name, Outcome.REFUSED, None, moved, exc.rule)
+        return FileOutcome(name, InboxOutcome.REFUSED, None, moved, exc.rule)
     done = sync_rows(
-        uow_factory=uow_factory,
-        keys=keys,
-        places=places,
-        clock=clock,
+        deps=deps,
+        caller=caller,
         file_name=name,
         checksum=checksum,
         rows=rows,
@@ -306,4 +296,4 @@ def _import(
         state=ClaimState.IMPORTED,
         run_id=done.run.id,
     )
-    return FileOutcome(name, Outcome.IMPORTED, done.run.id, moved, counts=done.run.counts)
+    return FileOutcome(name, InboxOutcome.IMPORTED, done.run.id, moved, counts=done.run.counts)

@@ -25,7 +25,7 @@ from typing import Self
 from healthid.domain.bhxh_row import ExtractRow
 from healthid.domain.sync import Reject
 from healthid.services.ports import ChunkWrites, SealedWrites
-from healthid.services.sync.batch import BatchSync, Outcome, RowByRowError
+from healthid.services.sync.batch import BatchSync, RowByRowError, RowOutcome
 
 RawRows = list[tuple[int, dict[str, str] | str]]
 
@@ -41,7 +41,7 @@ class Chunk:
     before_commit: Callable[[], None] | None = None
     # Once decided: each valid row's outcome, committed when the chunk comes back.
     # None when it comes back refused: the caller applies it row by row.
-    outcomes: list[Outcome] | None = None
+    outcomes: list[RowOutcome] | None = None
     writes: ChunkWrites = field(default_factory=ChunkWrites)
     sealed: SealedWrites | None = None  # the writes as the writer thread sends them
 

@@ -2,11 +2,13 @@
 
 Every row is validated; a bad row is rejected with its line, column and rule,
 and the good rows of the same file are imported. Rows are applied in chunks,
-each in one transaction (services/sync_batch.py), and every step is idempotent
+each in one transaction (``sync.batch``), and every step is idempotent
 (an SI number establishes one ID; a source key remembers the NGAY_CAP_NHAT it
 last applied), so a run that is killed and started again resumes at the first
 chunk not committed and ends where an uninterrupted run would have. A chunk the
-database refuses is applied row by row, each row in its own transactions.
+database refuses is applied row by row, each row one unit of work. Every person
+a row touches gets an audit event naming the caller (the operator, or the
+registry's own scheduler) in the same transaction as the row's work.
 """
 
 from __future__ import annotations
@@ -21,13 +23,16 @@ from healthid.domain.bhxh_row import ExtractRow, RowRejectedError, parse_row
 from healthid.domain.errors import NotFoundError, RuleError
 from healthid.domain.sync import Reject, SourceState, SyncRun
 from healthid.matching.model import Decision
-from healthid.services import health_ids as registry
-from healthid.services.access import Permission, Principal, RequestContext, authorize
+from healthid.services import health_ids
+from healthid.services.access import Caller, Permission
 from healthid.services.audit import record
-from healthid.services.ports import AdminUnits, Clock, KeyRing, UnitOfWork, UnitOfWorkFactory
-from healthid.services.sync.batch import BatchSync
+from healthid.services.deps import Deps
+from healthid.services.health_ids import PersonInput
+from healthid.services.ports import UnitOfWork, UnitOfWorkFactory
+from healthid.services.sync.batch import BatchSync, row_identifiers
 from healthid.services.sync.pipeline import Chunk, ChunkPipeline, RawRows
 from healthid.services.sync.run_heap import long_lived_heap
+from healthid.services.use_case import retry_lost_race, unit_of_work
 
 Rows = Iterable[tuple[int, dict[str, str] | str]]
 # Rows per transaction: big enough that the per-statement cost vanishes, small
@@ -42,66 +47,73 @@ STATISTICS_EVERY_ROWS = 100_000
 STATISTICS_AT_END_ROWS = 50_000
 
 
+@dataclass(frozen=True)
+class SyncTuning:
+    """The one test seam of a run: chunk size, and a hook that hears of rows written but
+    not yet committed (the crash tests kill the process there). Production uses defaults."""
+
+    chunk_rows: int = CHUNK_ROWS
+    written: Callable[[int], None] | None = None
+
+
 @dataclass
 class SyncResult:
     run: SyncRun
     rejects: list[Reject] = field(default_factory=list)
 
 
-def _apply(
-    row: ExtractRow,
-    *,
-    uow_factory: UnitOfWorkFactory,
-    keys: KeyRing,
-    places: AdminUnits,
-    clock: Clock,
-) -> str:
-    """Apply one valid row; the outcome's name for the run's counts."""
-    with uow_factory() as uow:
-        state = uow.sync.source(row.source_key)
-    if state is not None and state.updated_at >= row.updated_at:
-        return "unchanged"
+def _apply(row: ExtractRow, *, deps: Deps, caller: Caller) -> str:
+    """Apply one valid row in one unit of work, audited; the outcome's name for the counts."""
+
+    def work() -> str:
+        with unit_of_work(deps, caller, Permission.APPLY_SYNC) as uow:
+            state = uow.sync.source(row.source_key)
+            if state is not None and state.updated_at >= row.updated_at:
+                return "unchanged"
+            outcome, person_id = _place_row(uow, deps, row, state)
+            uow.sync.set_source(row.source_key, SourceState(person_id, row.updated_at))
+            record(
+                uow,
+                clock=deps.clock,
+                action=Action.SYNC_APPLY,
+                caller=caller,
+                person_id=person_id,
+                detail=outcome,
+            )
+            uow.commit()
+        return outcome
+
+    return retry_lost_race(work)
+
+
+def _place_row(
+    uow: UnitOfWork, deps: Deps, row: ExtractRow, state: SourceState | None
+) -> tuple[str, str]:
+    """What the row does to the registry, as registration would do it: (outcome, person)."""
     if state is not None:
-        registry.correct_demographics(
-            uow_factory=uow_factory,
-            clock=clock,
-            places=places,
-            person_id=state.person_id,
+        person = uow.persons.get(state.person_id)
+        if person is None:
+            raise NotFoundError("person")
+        data = PersonInput(
             full_name=row.full_name,
             birth_date=row.birth_date.compact(),
             sex=str(row.sex),
             birthplace=row.birthplace,
             address=row.address,
         )
-        outcome, person_id = "updated", state.person_id
-    elif row.si_number:
-        result = registry.establish_health_id(
-            uow_factory=uow_factory,
-            keys=keys,
-            places=places,
-            clock=clock,
-            si_number=row.si_number,
-            full_name=row.full_name,
-            birth_date=row.birth_date.compact(),
-            sex=str(row.sex),
-            birthplace=row.birthplace,
-            cccd=row.cccd,
-            bhyt_card=row.bhyt_card,
-            address=row.address,
+        health_ids.correct(uow, deps, person, data)
+        return "updated", state.person_id
+    if row.si_number:
+        registration = health_ids.registration(
+            deps.places, row.demographics(), row_identifiers(row)
         )
-        person_id = result.person_id
+        result = health_ids.establish(uow, deps, registration)
         outcome = {Decision.MATCH: "linked", Decision.REVIEW: "queued"}.get(result.decision, "new")
         if result.created and result.decision == Decision.MATCH:
             outcome = "new"  # the person was known by CCCD alone: their ID is new
-    else:
-        person_id, created = registry.register_by_cccd(
-            uow_factory, places, clock, str(row.cccd), row.demographics()
-        )
-        outcome = "new" if created else "linked"
-    with uow_factory() as uow:
-        uow.sync.set_source(row.source_key, SourceState(person_id, row.updated_at))
-        uow.commit()
-    return outcome
+        return outcome, result.person_id
+    person_id, created = health_ids.record_by_cccd(uow, deps, str(row.cccd), row.demographics())
+    return ("new" if created else "linked"), person_id
 
 
 def _parse(raw: RawRows, done: int, written: Callable[[int], None] | None) -> Chunk:
@@ -159,10 +171,8 @@ def _apply_one(
     raw: dict[str, str] | str,
     result: SyncResult,
     counts: dict[str, int],
-    uow_factory: UnitOfWorkFactory,
-    keys: KeyRing,
-    places: AdminUnits,
-    clock: Clock,
+    deps: Deps,
+    caller: Caller,
 ) -> None:
     """One row in its own transactions, as the sync did before chunks."""
     try:
@@ -171,7 +181,7 @@ def _apply_one(
             counts["rejected"] += 1
             return
         row = parse_row(raw)
-        counts[_apply(row, uow_factory=uow_factory, keys=keys, places=places, clock=clock)] += 1
+        counts[_apply(row, deps=deps, caller=caller)] += 1
     except RowRejectedError as exc:
         result.rejects.append(Reject(line, exc.column, exc.rule, exc.message_en))
         counts["rejected"] += 1
@@ -182,29 +192,30 @@ def _apply_one(
 
 def sync_rows(
     *,
-    uow_factory: UnitOfWorkFactory,
-    keys: KeyRing,
-    places: AdminUnits,
-    clock: Clock,
+    deps: Deps,
+    caller: Caller,
     file_name: str,
     checksum: str,
     rows: Rows,
     progress: Callable[[int], None] | None = None,
-    chunk_rows: int = CHUNK_ROWS,
-    written: Callable[[int], None] | None = None,
+    tuning: SyncTuning | None = None,
 ) -> SyncResult:
     """Import the rows of one extract, recording the run and its counts.
 
-    ``progress`` hears of rows once they are committed; ``written`` (tests only) of
-    rows written but not yet committed, to kill the process at the worst moment.
+    ``progress`` hears of rows once they are committed. The run is recorded in a
+    transaction of its own (so a killed run is seen), then each chunk is one unit
+    of work with the audit events of the persons it touched.
     """
+    tuning = tuning or SyncTuning()
+    chunk_rows, written = tuning.chunk_rows, tuning.written
+    uow_factory, clock = deps.uow, deps.clock
     run = SyncRun(uuid.uuid4().hex, file_name, checksum, clock.now(), "running")
-    with uow_factory() as uow:
+    with unit_of_work(deps, caller, Permission.APPLY_SYNC) as uow:
         uow.sync.add_run(run)
         uow.commit()
     result = SyncResult(run)
     counts = dict.fromkeys(("new", "updated", "unchanged", "linked", "queued", "rejected"), 0)
-    batch = BatchSync(uow_factory=uow_factory, keys=keys, places=places, clock=clock)
+    batch = BatchSync(deps=deps, caller=caller)
 
     def settle(chunks: Iterable[Chunk]) -> None:
         for chunk in chunks:
@@ -219,10 +230,8 @@ def sync_rows(
                     raw=raw,
                     result=result,
                     counts=counts,
-                    uow_factory=uow_factory,
-                    keys=keys,
-                    places=places,
-                    clock=clock,
+                    deps=deps,
+                    caller=caller,
                 )
                 if written is not None:
                     written(chunk.done + offset)
@@ -258,84 +267,36 @@ def _refresh_statistics(uow_factory: UnitOfWorkFactory) -> None:
         uow.commit()
 
 
-def _allowed(principal: Principal | None, clock: Clock | None) -> None:
-    if principal is None:
-        return  # the operator's command line, or the sync itself
-    authorize(principal, Permission.READ_SYNC_RUNS)
-    if clock is None:
-        raise TypeError("a principal's read of sync runs is audited: pass clock")
+def _audit_read(uow: UnitOfWork, deps: Deps, caller: Caller, detail: str) -> None:
+    record(uow, clock=deps.clock, action=Action.SYNC_READ, caller=caller, detail=detail)
+    uow.commit()
 
 
-def _audit_read(
-    uow: UnitOfWork,
-    *,
-    clock: Clock | None,
-    principal: Principal | None,
-    ctx: RequestContext | None,
-    detail: str,
-) -> None:
-    """Record the read in the same transaction; a read without a clock is not audited."""
-    if clock is not None:
-        record(
-            uow, clock=clock, action=Action.SYNC_READ, principal=principal, ctx=ctx, detail=detail
-        )
-        uow.commit()
-
-
-def runs(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    limit: int = 50,
-    offset: int = 0,
-    principal: Principal | None = None,
-    clock: Clock | None = None,
-    ctx: RequestContext | None = None,
-) -> list[SyncRun]:
-    """The latest runs first, with their counts.
-
-    With a ``principal`` (the API, the portal) the caller must hold
-    ``READ_SYNC_RUNS`` and the read is audited, which needs ``clock``.
-    """
-    _allowed(principal, clock)
-    with uow_factory() as uow:
+def runs(*, deps: Deps, caller: Caller, limit: int = 50, offset: int = 0) -> list[SyncRun]:
+    """The latest runs first, with their counts; the read is audited."""
+    with unit_of_work(deps, caller, Permission.READ_SYNC_RUNS) as uow:
         found = uow.sync.runs(limit, offset)
-        _audit_read(uow, clock=clock, principal=principal, ctx=ctx, detail="runs")
+        _audit_read(uow, deps, caller, "runs")
     return found
 
 
-def run(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    run_id: str,
-    principal: Principal | None = None,
-    clock: Clock | None = None,
-    ctx: RequestContext | None = None,
-) -> SyncRun:
+def run(*, deps: Deps, caller: Caller, run_id: str) -> SyncRun:
     """One run; ``NotFoundError`` if there is none by that id."""
-    _allowed(principal, clock)
-    with uow_factory() as uow:
+    with unit_of_work(deps, caller, Permission.READ_SYNC_RUNS) as uow:
         found = uow.sync.run(run_id)
         if found is None:
             raise NotFoundError("sync_run")
-        _audit_read(uow, clock=clock, principal=principal, ctx=ctx, detail=f"run {run_id}")
+        _audit_read(uow, deps, caller, f"run {run_id}")
     return found
 
 
 def rejects(
-    *,
-    uow_factory: UnitOfWorkFactory,
-    run_id: str,
-    limit: int | None = None,
-    offset: int = 0,
-    principal: Principal | None = None,
-    clock: Clock | None = None,
-    ctx: RequestContext | None = None,
+    *, deps: Deps, caller: Caller, run_id: str, limit: int | None = None, offset: int = 0
 ) -> list[Reject]:
     """A run's rejects in file order (line, column, rule, reason — no personal data)."""
-    _allowed(principal, clock)
-    with uow_factory() as uow:
+    with unit_of_work(deps, caller, Permission.READ_SYNC_RUNS) as uow:
         if uow.sync.run(run_id) is None:
             raise NotFoundError("sync_run")
         found = uow.sync.rejects(run_id, limit, offset)
-        _audit_read(uow, clock=clock, principal=principal, ctx=ctx, detail=f"rejects {run_id}")
+        _audit_read(uow, deps, caller, f"rejects {run_id}")
     return found

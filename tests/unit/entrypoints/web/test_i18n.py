@@ -9,7 +9,7 @@ import pytest
 
 from healthid.entrypoints.web import i18n
 from healthid.entrypoints.web.pages import HERE
-from healthid.services import matcher as matching
+from healthid.matching.model import Model
 
 WRAPPED = re.compile(r"""_\(\s*(?P<q>["'])(?P<text>.+?)(?P=q)\s*\)""")
 # Macro arguments that are passed to _() inside the macro: labels and hints.
@@ -90,7 +90,7 @@ def test_vietnamese_is_the_default_and_unknown_languages_fall_back() -> None:
 
 
 def test_every_comparison_and_level_of_the_model_has_a_name() -> None:
-    model = matching.model()
+    model = Model.load()
     for comparison, levels in model.m.items():
         assert comparison in i18n.COMPARISON_NAMES
         assert set(levels) <= set(i18n.LEVEL_NAMES)

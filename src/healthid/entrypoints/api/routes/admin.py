@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from healthid.entrypoints.api.deps import ContextDep, PrincipalDep, RegistryDep
+from healthid.entrypoints.api.deps import CallerDep, DepsDep, RegistryDep
 from healthid.entrypoints.api.schemas import (
     ClientIn,
     ClientOut,
@@ -20,37 +20,27 @@ router = APIRouter(prefix="/admin", tags=["admin"])
 
 
 @router.post("/facilities", response_model=FacilityOut, status_code=201)
-def add_facility(
-    body: FacilityIn, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
-) -> FacilityOut:
+def add_facility(body: FacilityIn, deps: DepsDep, caller: CallerDep) -> FacilityOut:
     f = accounts.add_facility(
-        uow_factory=wired.uow,
-        clock=wired.clock,
-        principal=caller,
-        ctx=ctx,
-        code=body.code,
-        name=body.name,
-        province=body.province,
+        deps=deps, caller=caller, code=body.code, name=body.name, province=body.province
     )
     return FacilityOut(code=f.code, name=f.name, province_code=f.province_code, active=f.active)
 
 
 @router.get("/facilities", response_model=list[FacilityOut])
-def list_facilities(wired: RegistryDep, caller: PrincipalDep) -> list[FacilityOut]:
+def list_facilities(deps: DepsDep, caller: CallerDep) -> list[FacilityOut]:
     return [
         FacilityOut(code=f.code, name=f.name, province_code=f.province_code, active=f.active)
-        for f in accounts.list_facilities(uow_factory=wired.uow, principal=caller)
+        for f in accounts.list_facilities(deps=deps, caller=caller)
     ]
 
 
 @router.post("/users", response_model=UserOut, status_code=201)
-def add_user(body: UserIn, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep) -> UserOut:
+def add_user(body: UserIn, deps: DepsDep, wired: RegistryDep, caller: CallerDep) -> UserOut:
     u = accounts.add_user(
-        uow_factory=wired.uow,
+        deps=deps,
+        caller=caller,
         hasher=wired.hasher,
-        clock=wired.clock,
-        principal=caller,
-        ctx=ctx,
         username=body.username,
         role=body.role,
         facility_code=body.facility_code,
@@ -62,53 +52,40 @@ def add_user(body: UserIn, wired: RegistryDep, caller: PrincipalDep, ctx: Contex
 
 
 @router.get("/users", response_model=list[UserOut])
-def list_users(wired: RegistryDep, caller: PrincipalDep) -> list[UserOut]:
+def list_users(deps: DepsDep, caller: CallerDep) -> list[UserOut]:
     return [
         UserOut(
             username=u.username, role=u.role, facility_code=u.facility_code, disabled=u.disabled
         )
-        for u in accounts.list_users(uow_factory=wired.uow, principal=caller)
+        for u in accounts.list_users(deps=deps, caller=caller)
     ]
 
 
 @router.post("/users/{username}/disable", status_code=204)
-def disable_user(
-    username: str, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
-) -> Response:
-    accounts.set_user_disabled(
-        uow_factory=wired.uow, clock=wired.clock, principal=caller, ctx=ctx, username=username
-    )
+def disable_user(username: str, deps: DepsDep, caller: CallerDep) -> Response:
+    accounts.set_user_disabled(deps=deps, caller=caller, username=username)
     return Response(status_code=204)
 
 
 @router.post("/clients", response_model=NewClientOut, status_code=201)
 def add_client(
-    body: ClientIn, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
+    body: ClientIn, deps: DepsDep, wired: RegistryDep, caller: CallerDep
 ) -> NewClientOut:
     new = accounts.add_client(
-        uow_factory=wired.uow,
-        hasher=wired.hasher,
-        clock=wired.clock,
-        principal=caller,
-        ctx=ctx,
-        facility_code=body.facility_code,
+        deps=deps, caller=caller, hasher=wired.hasher, facility_code=body.facility_code
     )
     return NewClientOut(client_id=new.client_id, client_secret=new.client_secret)
 
 
 @router.get("/clients", response_model=list[ClientOut])
-def list_clients(wired: RegistryDep, caller: PrincipalDep) -> list[ClientOut]:
+def list_clients(deps: DepsDep, caller: CallerDep) -> list[ClientOut]:
     return [
         ClientOut(client_id=c.client_id, facility_code=c.facility_code, disabled=c.disabled)
-        for c in accounts.list_clients(uow_factory=wired.uow, principal=caller)
+        for c in accounts.list_clients(deps=deps, caller=caller)
     ]
 
 
 @router.post("/clients/{client_id}/disable", status_code=204)
-def disable_client(
-    client_id: str, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
-) -> Response:
-    accounts.set_client_disabled(
-        uow_factory=wired.uow, clock=wired.clock, principal=caller, ctx=ctx, client_id=client_id
-    )
+def disable_client(client_id: str, deps: DepsDep, caller: CallerDep) -> Response:
+    accounts.set_client_disabled(deps=deps, caller=caller, client_id=client_id)
     return Response(status_code=204)

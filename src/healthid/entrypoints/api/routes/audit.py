@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from healthid.domain.audit import AuditFilter
-from healthid.entrypoints.api.deps import ContextDep, PrincipalDep, RegistryDep
+from healthid.entrypoints.api.deps import CallerDep, DepsDep
 from healthid.entrypoints.api.schemas import AuditEventOut
 from healthid.services import audit
 
@@ -18,9 +18,8 @@ router = APIRouter(tags=["audit"])
 
 @router.get("/audit", response_model=list[AuditEventOut])
 def read_audit(
-    wired: RegistryDep,
-    caller: PrincipalDep,
-    ctx: ContextDep,
+    deps: DepsDep,
+    caller: CallerDep,
     facility: Annotated[str | None, Query(max_length=5)] = None,
     actor: Annotated[str | None, Query(max_length=64)] = None,
     person_id: Annotated[str | None, Query(max_length=32)] = None,
@@ -38,13 +37,5 @@ def read_audit(
         since=since,
         until=until,
     )
-    events = audit.read_audit(
-        uow_factory=wired.uow,
-        principal=caller,
-        clock=wired.clock,
-        where=where,
-        ctx=ctx,
-        limit=limit,
-        offset=offset,
-    )
+    events = audit.read_audit(deps=deps, caller=caller, where=where, limit=limit, offset=offset)
     return [AuditEventOut(**asdict(e)) for e in events]

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from healthid.domain.issuance_request import IssuanceRequest
-from healthid.entrypoints.api.deps import ContextDep, PrincipalDep, RegistryDep
+from healthid.entrypoints.api.deps import CallerDep, DepsDep
 from healthid.entrypoints.api.schemas import IssuanceRequestIn, IssuanceRequestOut, RejectIn
 from healthid.services import issuance
 
@@ -21,54 +21,27 @@ def _out(request: IssuanceRequest) -> IssuanceRequestOut:
 
 
 @router.post("", response_model=IssuanceRequestOut, status_code=201)
-def create(
-    body: IssuanceRequestIn, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
-) -> IssuanceRequestOut:
-    return _out(
-        issuance.request_issuance(
-            uow_factory=wired.uow, clock=wired.clock, principal=caller, ctx=ctx, **body.model_dump()
-        )
-    )
+def create(body: IssuanceRequestIn, deps: DepsDep, caller: CallerDep) -> IssuanceRequestOut:
+    return _out(issuance.request_issuance(deps=deps, caller=caller, **body.model_dump()))
 
 
 @router.get("", response_model=list[IssuanceRequestOut])
 def list_requests(
-    wired: RegistryDep,
-    caller: PrincipalDep,
+    deps: DepsDep,
+    caller: CallerDep,
     status: Annotated[Literal["pending", "approved", "rejected"] | None, Query()] = None,
 ) -> list[IssuanceRequestOut]:
-    found = issuance.list_requests(uow_factory=wired.uow, principal=caller, status=status)
+    found = issuance.list_requests(deps=deps, caller=caller, status=status)
     return [_out(r) for r in found]
 
 
 @router.post("/{request_id}/approve", response_model=IssuanceRequestOut)
-def approve(
-    request_id: str, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
-) -> IssuanceRequestOut:
-    return _out(
-        issuance.approve(
-            uow_factory=wired.uow,
-            keys=wired.keys,
-            places=wired.places,
-            clock=wired.clock,
-            principal=caller,
-            ctx=ctx,
-            request_id=request_id,
-        )
-    )
+def approve(request_id: str, deps: DepsDep, caller: CallerDep) -> IssuanceRequestOut:
+    return _out(issuance.approve(deps=deps, caller=caller, request_id=request_id))
 
 
 @router.post("/{request_id}/reject", response_model=IssuanceRequestOut)
-def reject(
-    request_id: str, body: RejectIn, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
-) -> IssuanceRequestOut:
+def reject(request_id: str, body: RejectIn, deps: DepsDep, caller: CallerDep) -> IssuanceRequestOut:
     return _out(
-        issuance.reject(
-            uow_factory=wired.uow,
-            clock=wired.clock,
-            principal=caller,
-            ctx=ctx,
-            request_id=request_id,
-            reason=body.reason,
-        )
+        issuance.reject(deps=deps, caller=caller, request_id=request_id, reason=body.reason)
     )

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Response
 
 from healthid.domain.errors import ValidationError
-from healthid.entrypoints.api.deps import ContextDep, RegistryDep
+from healthid.entrypoints.api.deps import ContextDep, DepsDep, RegistryDep
 from healthid.entrypoints.api.schemas import TokenOut
 from healthid.services import auth
 
@@ -16,6 +16,7 @@ router = APIRouter(prefix="/oauth", tags=["auth"])
 
 @router.post("/token", response_model=TokenOut)
 def token(
+    deps: DepsDep,
     wired: RegistryDep,
     ctx: ContextDep,
     grant_type: Annotated[str, Form()],
@@ -27,23 +28,21 @@ def token(
     """A signed token valid five minutes at most."""
     if grant_type == "client_credentials" and client_id and client_secret:
         issued = auth.token_for_client(
-            uow_factory=wired.uow,
+            deps=deps,
             hasher=wired.hasher,
             signer=wired.signer,
-            clock=wired.clock,
+            ctx=ctx,
             client_id=client_id,
             client_secret=client_secret,
-            ctx=ctx,
         )
     elif grant_type == "password" and username and password:
         issued = auth.token_for_user(
-            uow_factory=wired.uow,
+            deps=deps,
             hasher=wired.hasher,
             signer=wired.signer,
-            clock=wired.clock,
+            ctx=ctx,
             username=username,
             password=password,
-            ctx=ctx,
         )
     else:
         raise ValidationError(
@@ -63,10 +62,11 @@ def token(
 
 @router.post("/revoke", status_code=200)
 def revoke(
-    wired: RegistryDep, ctx: ContextDep, token: Annotated[str, Form(max_length=4096)]
+    deps: DepsDep,
+    wired: RegistryDep,
+    ctx: ContextDep,
+    token: Annotated[str, Form(max_length=4096)],
 ) -> Response:
     """Revoke a token before it expires (RFC 7009)."""
-    auth.revoke_token(
-        uow_factory=wired.uow, signer=wired.signer, clock=wired.clock, token=token, ctx=ctx
-    )
+    auth.revoke_token(deps=deps, signer=wired.signer, ctx=ctx, token=token)
     return Response(status_code=200)

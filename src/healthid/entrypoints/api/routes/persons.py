@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
-from healthid.entrypoints.api.deps import ContextDep, PrincipalDep, RegistryDep
+from healthid.entrypoints.api.deps import CallerDep, DepsDep
 from healthid.entrypoints.api.schemas import (
     FacilityLinkIn,
     Page,
@@ -18,23 +18,18 @@ from healthid.entrypoints.api.schemas import (
     VerifyOut,
 )
 from healthid.services import patients
+from healthid.services.health_ids import PersonInput
 
 router = APIRouter(tags=["persons"])
 
 
 @router.post("/persons", response_model=RegisteredOut, status_code=status.HTTP_201_CREATED)
 def register_person(
-    body: PersonIn, response: Response, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
+    body: PersonIn, response: Response, wired: DepsDep, caller: CallerDep
 ) -> RegisteredOut:
     """Register a patient; the same SI number or CCCD again returns the existing person (200)."""
     result = patients.register_person(
-        uow_factory=wired.uow,
-        keys=wired.keys,
-        places=wired.places,
-        clock=wired.clock,
-        principal=caller,
-        ctx=ctx,
-        **body.model_dump(),
+        deps=wired, caller=caller, data=PersonInput(**body.model_dump())
     )
     if not result.created:
         response.status_code = status.HTTP_200_OK
@@ -45,17 +40,13 @@ def register_person(
 def find_person(
     system: Annotated[Literal["si", "cccd", "bhyt", "mrn"], Query()],
     value: Annotated[str, Query(max_length=64)],
-    wired: RegistryDep,
-    caller: PrincipalDep,
-    ctx: ContextDep,
+    wired: DepsDep,
+    caller: CallerDep,
 ) -> PersonOut:
     """The minimum a facility needs, Health ID masked. MRNs are your facility's own."""
     summary = patients.find_person(
-        uow_factory=wired.uow,
-        clock=wired.clock,
-        quotas=wired.quotas,
-        principal=caller,
-        ctx=ctx,
+        deps=wired,
+        caller=caller,
         system=system,
         value=value,
     )
@@ -64,14 +55,12 @@ def find_person(
 
 @router.post("/persons/{person_id}/facility-links", response_model=PersonOut, status_code=201)
 def link_facility(
-    person_id: str, body: FacilityLinkIn, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
+    person_id: str, body: FacilityLinkIn, wired: DepsDep, caller: CallerDep
 ) -> PersonOut:
     """Record your facility's own patient number (MA_BN) for this person."""
     summary = patients.link_facility_mrn(
-        uow_factory=wired.uow,
-        clock=wired.clock,
-        principal=caller,
-        ctx=ctx,
+        deps=wired,
+        caller=caller,
         person_id=person_id,
         mrn=body.mrn,
     )
@@ -80,18 +69,15 @@ def link_facility(
 
 @router.get("/facility/patients", response_model=Page)
 def facility_patients(
-    wired: RegistryDep,
-    caller: PrincipalDep,
-    ctx: ContextDep,
+    wired: DepsDep,
+    caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page:
     """Your facility's own patients (Điều 7.2)."""
     rows, total = patients.facility_patients(
-        uow_factory=wired.uow,
-        clock=wired.clock,
-        principal=caller,
-        ctx=ctx,
+        deps=wired,
+        caller=caller,
         limit=limit,
         offset=offset,
     )
@@ -101,14 +87,11 @@ def facility_patients(
 
 
 @router.post("/health-ids/verify", response_model=VerifyOut)
-def verify(body: VerifyIn, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep) -> VerifyOut:
+def verify(body: VerifyIn, wired: DepsDep, caller: CallerDep) -> VerifyOut:
     """valid / invalid / revoked / replaced — never demographics."""
     answer = patients.verify(
-        uow_factory=wired.uow,
-        keys=wired.keys,
-        clock=wired.clock,
-        principal=caller,
-        ctx=ctx,
+        deps=wired,
+        caller=caller,
         health_id=body.health_id,
     )
     return VerifyOut.model_validate({"status": answer})

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from healthid.domain.person import Person
 from healthid.domain.review import Merge, ReviewPair
-from healthid.entrypoints.api.deps import ContextDep, PrincipalDep, RegistryDep
+from healthid.entrypoints.api.deps import CallerDep, DepsDep
 from healthid.services import review
 
 router = APIRouter(tags=["review"])
@@ -77,23 +77,19 @@ def _merge_out(done: Merge) -> MergeOut:
 
 @router.get("/reviews", response_model=list[ReviewOut])
 def list_reviews(
-    wired: RegistryDep,
-    caller: PrincipalDep,
+    deps: DepsDep,
+    caller: CallerDep,
     status: Annotated[Literal["pending", "merged", "not_duplicate"], Query()] = "pending",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[ReviewOut]:
-    pairs = review.list_reviews(uow_factory=wired.uow, status=status, limit=limit, principal=caller)
+    pairs = review.list_reviews(deps=deps, caller=caller, status=status, limit=limit)
     return [_out(p) for p in pairs]
 
 
 @router.get("/reviews/{review_id}", response_model=ReviewDetailOut)
-def show_review(
-    review_id: str, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
-) -> ReviewDetailOut:
+def show_review(review_id: str, deps: DepsDep, caller: CallerDep) -> ReviewDetailOut:
     """Both persons side by side, and the match weight of each comparison."""
-    view = review.show_review(
-        uow_factory=wired.uow, clock=wired.clock, review_id=review_id, principal=caller, ctx=ctx
-    )
+    view = review.show_review(deps=deps, caller=caller, review_id=review_id)
     return ReviewDetailOut(
         **_out(view.pair).model_dump(),
         a=_side(view.a, view.a_health_id),
@@ -102,37 +98,17 @@ def show_review(
 
 
 @router.post("/reviews/{review_id}/merge", response_model=MergeOut)
-def merge(
-    review_id: str, body: MergeIn, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
-) -> MergeOut:
-    done = review.merge(
-        uow_factory=wired.uow,
-        places=wired.places,
-        clock=wired.clock,
-        review_id=review_id,
-        survivor_id=body.survivor_id,
-        principal=caller,
-        ctx=ctx,
-    )
+def merge(review_id: str, body: MergeIn, deps: DepsDep, caller: CallerDep) -> MergeOut:
+    done = review.merge(deps=deps, caller=caller, review_id=review_id, survivor_id=body.survivor_id)
     return _merge_out(done)
 
 
 @router.post("/reviews/{review_id}/reject", status_code=204)
-def reject(review_id: str, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep) -> None:
+def reject(review_id: str, deps: DepsDep, caller: CallerDep) -> None:
     """Not a duplicate: remembered, never proposed again."""
-    review.reject_review(
-        uow_factory=wired.uow, clock=wired.clock, review_id=review_id, principal=caller, ctx=ctx
-    )
+    review.reject_review(deps=deps, caller=caller, review_id=review_id)
 
 
 @router.post("/merges/{merge_id}/unmerge", response_model=MergeOut)
-def unmerge(merge_id: str, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep) -> MergeOut:
-    done = review.unmerge(
-        uow_factory=wired.uow,
-        places=wired.places,
-        clock=wired.clock,
-        merge_id=merge_id,
-        principal=caller,
-        ctx=ctx,
-    )
-    return _merge_out(done)
+def unmerge(merge_id: str, deps: DepsDep, caller: CallerDep) -> MergeOut:
+    return _merge_out(review.unmerge(deps=deps, caller=caller, merge_id=merge_id))

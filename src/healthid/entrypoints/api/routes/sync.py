@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from healthid.domain.sync import SyncRun
-from healthid.entrypoints.api.deps import ContextDep, PrincipalDep, RegistryDep
+from healthid.entrypoints.api.deps import CallerDep, DepsDep
 from healthid.entrypoints.api.schemas import RejectOut, SyncRunOut
 from healthid.entrypoints.csv_files import rejects_csv
 from healthid.services.sync import run as sync
@@ -38,31 +38,24 @@ def _wants_csv(request: Request, fmt: str | None) -> bool:
 
 @router.get("/runs", response_model=list[SyncRunOut])
 def list_runs(
-    wired: RegistryDep,
-    caller: PrincipalDep,
-    ctx: ContextDep,
+    wired: DepsDep,
+    caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[SyncRunOut]:
     """The latest runs first."""
     runs = sync.runs(
-        uow_factory=wired.uow,
+        deps=wired,
         limit=limit,
         offset=offset,
-        principal=caller,
-        clock=wired.clock,
-        ctx=ctx,
+        caller=caller,
     )
     return [_out(r) for r in runs]
 
 
 @router.get("/runs/{run_id}", response_model=SyncRunOut)
-def show_run(
-    run_id: RunId, wired: RegistryDep, caller: PrincipalDep, ctx: ContextDep
-) -> SyncRunOut:
-    run = sync.run(
-        uow_factory=wired.uow, run_id=run_id, principal=caller, clock=wired.clock, ctx=ctx
-    )
+def show_run(run_id: RunId, wired: DepsDep, caller: CallerDep) -> SyncRunOut:
+    run = sync.run(deps=wired, run_id=run_id, caller=caller)
     return _out(run)
 
 
@@ -74,9 +67,8 @@ def show_run(
 def list_rejects(
     run_id: RunId,
     request: Request,
-    wired: RegistryDep,
-    caller: PrincipalDep,
-    ctx: ContextDep,
+    wired: DepsDep,
+    caller: CallerDep,
     fmt: Annotated[
         Literal["json", "csv"] | None,
         Query(alias="format", description="csv, or send Accept: text/csv"),
@@ -86,13 +78,11 @@ def list_rejects(
 ) -> list[RejectOut] | Response:
     """The run's rejects in file order: line, column, rule, reason — never a row's values."""
     rejects = sync.rejects(
-        uow_factory=wired.uow,
+        deps=wired,
         run_id=run_id,
         limit=limit,
         offset=offset,
-        principal=caller,
-        clock=wired.clock,
-        ctx=ctx,
+        caller=caller,
     )
     if not _wants_csv(request, fmt):
         return [

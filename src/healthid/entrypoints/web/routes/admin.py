@@ -19,7 +19,7 @@ from healthid.entrypoints.web.pages import (
     text,
 )
 from healthid.entrypoints.web.session import (
-    ContextDep,
+    DepsDep,
     RegistryDep,
     Viewer,
     ViewerDep,
@@ -35,51 +35,47 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 
 def _accounts_page(
     request: Request,
-    wired: RegistryDep,
+    deps: DepsDep,
     viewer: Viewer,
     status_code: int = 200,
     **extra: object,
 ) -> Response:
-    principal, uow = viewer.principal, wired.uow
+    caller = viewer.caller
     return render(
         request,
         "admin.html",
         status_code,
         viewer=viewer,
-        facilities=accounts.list_facilities(uow_factory=uow, principal=principal),
-        users=accounts.list_users(uow_factory=uow, principal=principal),
-        clients=accounts.list_clients(uow_factory=uow, principal=principal),
+        facilities=accounts.list_facilities(deps=deps, caller=caller),
+        users=accounts.list_users(deps=deps, caller=caller),
+        clients=accounts.list_clients(deps=deps, caller=caller),
         **extra,
     )
 
 
 @router.get("")
-def admin_home(request: Request, wired: RegistryDep, viewer: ViewerDep) -> Response:
+def admin_home(request: Request, deps: DepsDep, viewer: ViewerDep) -> Response:
     require(viewer, Permission.MANAGE_FACILITIES)
-    return _accounts_page(request, wired, viewer)
+    return _accounts_page(request, deps, viewer)
 
 
 @router.post("/facilities")
-async def add_facility(
-    request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
-) -> Response:
+async def add_facility(request: Request, deps: DepsDep, viewer: ViewerDep) -> Response:
     require(viewer, Permission.MANAGE_FACILITIES)
     form = await checked_form(request, viewer)
     shown = {k: text(form, f"facility_{k}") for k in ("code", "name", "province")}
     try:
         accounts.add_facility(
-            uow_factory=wired.uow,
-            clock=wired.clock,
+            deps=deps,
+            caller=viewer.caller,
             code=shown["code"],
             name=shown["name"],
             province=shown["province"],
-            principal=viewer.principal,
-            ctx=ctx,
         )
     except RuleError as exc:
         return _accounts_page(
             request,
-            wired,
+            deps,
             viewer,
             422,
             facility_form=shown,
@@ -90,7 +86,7 @@ async def add_facility(
 
 @router.post("/users")
 async def add_user(
-    request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+    request: Request, deps: DepsDep, wired: RegistryDep, viewer: ViewerDep
 ) -> Response:
     require(viewer, Permission.MANAGE_ACCOUNTS)
     form = await checked_form(request, viewer)
@@ -98,20 +94,18 @@ async def add_user(
     password = generate_password()  # shown once to hand over; the user changes it
     try:
         user = accounts.add_user(
-            uow_factory=wired.uow,
+            deps=deps,
+            caller=viewer.caller,
             hasher=wired.hasher,
-            clock=wired.clock,
             username=shown["username"],
             role=shown["role"],
             facility_code=shown["facility"] or None,
             password=password,
-            principal=viewer.principal,
-            ctx=ctx,
         )
     except RuleError as exc:
         return _accounts_page(
             request,
-            wired,
+            deps,
             viewer,
             422,
             user_form=shown,
@@ -120,29 +114,23 @@ async def add_user(
     except NotFoundError:
         return _accounts_page(
             request,
-            wired,
+            deps,
             viewer,
             422,
             user_form=shown,
             errors={"user_facility": "Không có cơ sở với mã này"},
         )
-    return _accounts_page(request, wired, viewer, new_user=(user.username, password))
+    return _accounts_page(request, deps, viewer, new_user=(user.username, password))
 
 
 @router.post("/users/{username}/disable")
 async def disable_user(
-    request: Request, username: str, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+    request: Request, username: str, deps: DepsDep, viewer: ViewerDep
 ) -> Response:
     return await _disable(
         request,
         viewer,
-        lambda: accounts.set_user_disabled(
-            uow_factory=wired.uow,
-            clock=wired.clock,
-            username=username,
-            principal=viewer.principal,
-            ctx=ctx,
-        ),
+        lambda: accounts.set_user_disabled(deps=deps, caller=viewer.caller, username=username),
         "/admin#users",
     )
 
@@ -162,50 +150,39 @@ async def _disable(
 
 @router.post("/clients")
 async def add_client(
-    request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+    request: Request, deps: DepsDep, wired: RegistryDep, viewer: ViewerDep
 ) -> Response:
     require(viewer, Permission.MANAGE_ACCOUNTS)
     form = await checked_form(request, viewer)
     facility = text(form, "client_facility")
     try:
         new = accounts.add_client(
-            uow_factory=wired.uow,
-            hasher=wired.hasher,
-            clock=wired.clock,
-            facility_code=facility,
-            principal=viewer.principal,
-            ctx=ctx,
+            deps=deps, caller=viewer.caller, hasher=wired.hasher, facility_code=facility
         )
     except RuleError as exc:
         return _accounts_page(
             request,
-            wired,
+            deps,
             viewer,
             422,
             errors={f"client_{k}": v for k, v in field_errors(exc, language(request)).items()},
         )
     except NotFoundError:
         return _accounts_page(
-            request, wired, viewer, 422, errors={"client_facility": "Không có cơ sở với mã này"}
+            request, deps, viewer, 422, errors={"client_facility": "Không có cơ sở với mã này"}
         )
     # The secret is in this one response only: it is never stored, only its hash.
-    return _accounts_page(request, wired, viewer, new_client=new)
+    return _accounts_page(request, deps, viewer, new_client=new)
 
 
 @router.post("/clients/{client_id}/disable")
 async def disable_client(
-    request: Request, client_id: str, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+    request: Request, client_id: str, deps: DepsDep, viewer: ViewerDep
 ) -> Response:
     return await _disable(
         request,
         viewer,
-        lambda: accounts.set_client_disabled(
-            uow_factory=wired.uow,
-            clock=wired.clock,
-            client_id=client_id,
-            principal=viewer.principal,
-            ctx=ctx,
-        ),
+        lambda: accounts.set_client_disabled(deps=deps, caller=viewer.caller, client_id=client_id),
         "/admin#clients",
     )
 
@@ -217,27 +194,17 @@ def keys(request: Request, wired: RegistryDep, viewer: ViewerDep) -> Response:
 
 
 @router.get("/sync")
-def sync_runs(request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep) -> Response:
+def sync_runs(request: Request, deps: DepsDep, viewer: ViewerDep) -> Response:
     require(viewer, Permission.READ_SYNC_RUNS)
-    runs = sync.runs(
-        uow_factory=wired.uow, limit=100, principal=viewer.principal, clock=wired.clock, ctx=ctx
-    )
+    runs = sync.runs(deps=deps, caller=viewer.caller, limit=100)
     return render(request, "sync_runs.html", viewer=viewer, runs=runs)
 
 
 @router.get("/sync/{run_id}/rejects.csv")
-def sync_rejects(
-    request: Request, run_id: str, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
-) -> Response:
+def sync_rejects(request: Request, run_id: str, deps: DepsDep, viewer: ViewerDep) -> Response:
     require(viewer, Permission.READ_SYNC_RUNS)
     try:
-        rejects = sync.rejects(
-            uow_factory=wired.uow,
-            run_id=run_id[:32],
-            principal=viewer.principal,
-            clock=wired.clock,
-            ctx=ctx,
-        )
+        rejects = sync.rejects(deps=deps, caller=viewer.caller, run_id=run_id[:32])
     except NotFoundError:
         return render(request, "error.html", 404, viewer=viewer, kind="not_found")
     headers = {

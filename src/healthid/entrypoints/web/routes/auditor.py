@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from healthid.domain.audit import Action, AuditFilter
 from healthid.entrypoints.csv_files import write_events
 from healthid.entrypoints.web.pages import SECURITY_HEADERS, query_string, render
-from healthid.entrypoints.web.session import ContextDep, RegistryDep, ViewerDep, require
+from healthid.entrypoints.web.session import DepsDep, ViewerDep, require
 from healthid.services import audit
 from healthid.services.access import Permission
 
@@ -58,20 +58,16 @@ def _filters(request: Request) -> tuple[AuditFilter, dict[str, str], dict[str, s
 
 
 @router.get("/audit")
-def audit_log(
-    request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep, page: int = 1
-) -> Response:
+def audit_log(request: Request, deps: DepsDep, viewer: ViewerDep, page: int = 1) -> Response:
     require(viewer, Permission.READ_AUDIT)
     where, shown, errors = _filters(request)
     page = max(1, min(page, 100_000))
     events = []
     if not errors:
         events = audit.read_audit(
-            uow_factory=wired.uow,
-            principal=viewer.principal,
-            clock=wired.clock,
+            deps=deps,
+            caller=viewer.caller,
             where=where,
-            ctx=ctx,
             limit=PAGE_SIZE + 1,  # one more tells whether there is a next page
             offset=(page - 1) * PAGE_SIZE,
         )
@@ -91,14 +87,12 @@ def audit_log(
 
 
 @router.get("/audit.csv")
-def audit_csv(request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep) -> Response:
+def audit_csv(request: Request, deps: DepsDep, viewer: ViewerDep) -> Response:
     require(viewer, Permission.READ_AUDIT)
     where, _, errors = _filters(request)
     if errors:
         return render(request, "error.html", 422, viewer=viewer, kind="bad_filter")
-    events = audit.export_audit(
-        uow_factory=wired.uow, clock=wired.clock, where=where, principal=viewer.principal, ctx=ctx
-    )
+    events = audit.export_audit(deps=deps, caller=viewer.caller, where=where)
     buffer = io.StringIO()
     write_events(events, buffer)
     headers = {
@@ -110,14 +104,10 @@ def audit_csv(request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: Cont
 
 
 @router.get("/audit/lookups")
-def lookups_chart(
-    request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep, days: int = 14
-) -> Response:
+def lookups_chart(request: Request, deps: DepsDep, viewer: ViewerDep, days: int = 14) -> Response:
     require(viewer, Permission.READ_AUDIT)
     days = max(1, min(days, 92))
-    table = audit.lookups_per_facility_day(
-        uow_factory=wired.uow, clock=wired.clock, principal=viewer.principal, days=days, ctx=ctx
-    )
+    table = audit.lookups_per_facility_day(deps=deps, caller=viewer.caller, days=days)
     facilities = sorted({f for counts in table.values() for f in counts})
     peak = max([sum(c.values()) for c in table.values()] + [1])
     return render(

@@ -11,8 +11,7 @@ from healthid.domain.review import ReviewStatus
 from healthid.entrypoints.web.i18n import SEX_NAMES, translate
 from healthid.entrypoints.web.pages import error_text, language, redirect, render, text
 from healthid.entrypoints.web.session import (
-    ContextDep,
-    RegistryDep,
+    DepsDep,
     ViewerDep,
     checked_form,
     require,
@@ -28,13 +27,11 @@ REVIEW_STATUSES = tuple(str(s) for s in ReviewStatus)
 
 @router.get("/issuance")
 def issuance_requests(
-    request: Request, wired: RegistryDep, viewer: ViewerDep, status: str = "pending"
+    request: Request, deps: DepsDep, viewer: ViewerDep, status: str = "pending"
 ) -> Response:
     require(viewer, Permission.LIST_ISSUANCE)
     status = status if status in REQUEST_STATUSES else "pending"
-    requests = issuance.list_requests(
-        uow_factory=wired.uow, principal=viewer.principal, status=status
-    )
+    requests = issuance.list_requests(deps=deps, caller=viewer.caller, status=status)
     return render(request, "issuance.html", viewer=viewer, requests=requests, status=status)
 
 
@@ -44,38 +41,25 @@ async def decide_issuance(
     *,
     request_id: str,
     decision: str,
-    wired: RegistryDep,
+    deps: DepsDep,
     viewer: ViewerDep,
-    ctx: ContextDep,
 ) -> Response:
     require(viewer, Permission.DECIDE_ISSUANCE)
     form = await checked_form(request, viewer)
     try:
         if decision == "approve":
-            issuance.approve(
-                uow_factory=wired.uow,
-                keys=wired.keys,
-                places=wired.places,
-                clock=wired.clock,
-                principal=viewer.principal,
-                ctx=ctx,
-                request_id=request_id,
-            )
+            issuance.approve(deps=deps, caller=viewer.caller, request_id=request_id)
         elif decision == "reject":
             issuance.reject(
-                uow_factory=wired.uow,
-                clock=wired.clock,
-                principal=viewer.principal,
-                ctx=ctx,
+                deps=deps,
+                caller=viewer.caller,
                 request_id=request_id,
                 reason=text(form, "reason") or "-",
             )
         else:
             raise NotFoundError("decision")
     except RuleError as exc:
-        requests = issuance.list_requests(
-            uow_factory=wired.uow, principal=viewer.principal, status="pending"
-        )
+        requests = issuance.list_requests(deps=deps, caller=viewer.caller, status="pending")
         return render(
             request,
             "issuance.html",
@@ -90,13 +74,11 @@ async def decide_issuance(
 
 @router.get("/reviews")
 def reviews(
-    request: Request, wired: RegistryDep, viewer: ViewerDep, status: str = "pending"
+    request: Request, deps: DepsDep, viewer: ViewerDep, status: str = "pending"
 ) -> Response:
     require(viewer, Permission.REVIEW_DUPLICATES)
     status = status if status in REVIEW_STATUSES else "pending"
-    pairs = review.list_reviews(
-        uow_factory=wired.uow, status=status, limit=200, principal=viewer.principal
-    )
+    pairs = review.list_reviews(deps=deps, caller=viewer.caller, status=status, limit=200)
     return render(request, "reviews.html", viewer=viewer, pairs=pairs, status=status)
 
 
@@ -123,18 +105,10 @@ def _compared(a: Person, b: Person, lang: str) -> list[tuple[str, str, str]]:
 
 
 @router.get("/reviews/{review_id}")
-def review_pair(
-    request: Request, review_id: str, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
-) -> Response:
+def review_pair(request: Request, review_id: str, deps: DepsDep, viewer: ViewerDep) -> Response:
     require(viewer, Permission.REVIEW_DUPLICATES)
     try:
-        view = review.show_review(
-            uow_factory=wired.uow,
-            clock=wired.clock,
-            review_id=review_id,
-            principal=viewer.principal,
-            ctx=ctx,
-        )
+        view = review.show_review(deps=deps, caller=viewer.caller, review_id=review_id)
     except NotFoundError:
         return render(request, "error.html", 404, viewer=viewer, kind="not_found")
     weights = sorted(view.pair.weights.items(), key=lambda kv: -abs(kv[1][1]))
@@ -156,31 +130,21 @@ async def decide_review(
     *,
     review_id: str,
     decision: str,
-    wired: RegistryDep,
+    deps: DepsDep,
     viewer: ViewerDep,
-    ctx: ContextDep,
 ) -> Response:
     require(viewer, Permission.REVIEW_DUPLICATES)
     form = await checked_form(request, viewer)
     try:
         if decision == "merge":
             review.merge(
-                uow_factory=wired.uow,
-                places=wired.places,
-                clock=wired.clock,
+                deps=deps,
+                caller=viewer.caller,
                 review_id=review_id,
                 survivor_id=text(form, "survivor", 40) or None,
-                principal=viewer.principal,
-                ctx=ctx,
             )
         elif decision == "reject":
-            review.reject_review(
-                uow_factory=wired.uow,
-                clock=wired.clock,
-                review_id=review_id,
-                principal=viewer.principal,
-                ctx=ctx,
-            )
+            review.reject_review(deps=deps, caller=viewer.caller, review_id=review_id)
         else:
             raise NotFoundError("decision")
     except RuleError as exc:
@@ -201,21 +165,13 @@ async def decide_review(
 async def unmerge(
     request: Request,
     merge_id: str,
-    wired: RegistryDep,
+    deps: DepsDep,
     viewer: ViewerDep,
-    ctx: ContextDep,
 ) -> Response:
     require(viewer, Permission.REVIEW_DUPLICATES)
     form = await checked_form(request, viewer)
     try:
-        done = review.unmerge(
-            uow_factory=wired.uow,
-            places=wired.places,
-            clock=wired.clock,
-            merge_id=merge_id,
-            principal=viewer.principal,
-            ctx=ctx,
-        )
+        done = review.unmerge(deps=deps, caller=viewer.caller, merge_id=merge_id)
     except RuleError as exc:
         return render(
             request,

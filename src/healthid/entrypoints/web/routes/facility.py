@@ -15,8 +15,9 @@ from healthid.entrypoints.web.session import (
     require,
 )
 from healthid.services import patients
-from healthid.services.access import Permission, RequestContext
-from healthid.services.audit import QuotaExceededError
+from healthid.services.access import Caller, Permission, RequestContext
+from healthid.services.health_ids import PersonInput
+from healthid.services.quotas import QuotaExceededError
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,11 +55,8 @@ async def lookup(
     else:
         try:
             found = patients.find_person(
-                uow_factory=wired.uow,
-                clock=wired.clock,
-                quotas=wired.quotas,
-                principal=viewer.principal,
-                ctx=_ctx(ctx, shown["purpose"]),
+                deps=wired.deps,
+                caller=Caller(viewer.principal, _ctx(ctx, shown["purpose"])),
                 system=system,
                 value=value,
             )
@@ -110,12 +108,7 @@ async def verify(
         )
     try:
         status = patients.verify(
-            uow_factory=wired.uow,
-            keys=wired.keys,
-            clock=wired.clock,
-            principal=viewer.principal,
-            ctx=ctx,
-            health_id=health_id,
+            deps=wired.deps, caller=Caller(viewer.principal, ctx), health_id=health_id
         )
     except RuleError as exc:
         return render(
@@ -158,21 +151,19 @@ async def register(
     shown = {name: text(form, name) for name in REGISTER_FIELDS}
     try:
         registered = patients.register_person(
-            uow_factory=wired.uow,
-            keys=wired.keys,
-            places=wired.places,
-            clock=wired.clock,
-            principal=viewer.principal,
-            ctx=ctx,
-            si_number=shown["si_number"] or None,
-            cccd=shown["cccd"] or None,
-            bhyt_card=shown["bhyt_card"] or None,
-            full_name=shown["full_name"],
-            birth_date=shown["birth_date"],
-            sex=shown["sex"],
-            birthplace=shown["birthplace"] or None,
-            address=shown["address"] or None,
-            phone=shown["phone"] or None,
+            deps=wired.deps,
+            caller=Caller(viewer.principal, ctx),
+            data=PersonInput(
+                si_number=shown["si_number"] or None,
+                cccd=shown["cccd"] or None,
+                bhyt_card=shown["bhyt_card"] or None,
+                full_name=shown["full_name"],
+                birth_date=shown["birth_date"],
+                sex=shown["sex"],
+                birthplace=shown["birthplace"] or None,
+                address=shown["address"] or None,
+                phone=shown["phone"] or None,
+            ),
         )
     except RuleError as exc:
         return render(
@@ -196,12 +187,7 @@ async def record_mrn(
     mrn = text(form, "mrn", 40)
     try:
         summary = patients.link_facility_mrn(
-            uow_factory=wired.uow,
-            clock=wired.clock,
-            principal=viewer.principal,
-            ctx=ctx,
-            person_id=person_id,
-            mrn=mrn,
+            deps=wired.deps, caller=Caller(viewer.principal, ctx), person_id=person_id, mrn=mrn
         )
     except RuleError as exc:
         return render(
@@ -231,10 +217,8 @@ def facility_patients(
     require(viewer, Permission.LIST_FACILITY_PATIENTS)
     page = max(1, min(page, 100_000))
     rows, total = patients.facility_patients(
-        uow_factory=wired.uow,
-        clock=wired.clock,
-        principal=viewer.principal,
-        ctx=ctx,
+        deps=wired.deps,
+        caller=Caller(viewer.principal, ctx),
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
         search=q.strip()[:80] or None,

@@ -20,6 +20,7 @@ from healthid.entrypoints.web.session import (
     PRE_SESSION_COOKIE,
     SESSION_COOKIE,
     ContextDep,
+    DepsDep,
     RegistryDep,
     ViewerDep,
     checked_form,
@@ -28,7 +29,8 @@ from healthid.entrypoints.web.session import (
     set_cookie,
 )
 from healthid.services import web_sessions
-from healthid.services.auth import AuthenticationError, LockedOutError
+from healthid.services.access import AuthenticationError
+from healthid.services.auth import LockedOutError
 
 router = APIRouter(include_in_schema=False)
 NextPath = Annotated[str, Query(alias="next", max_length=500)]
@@ -51,7 +53,7 @@ def login_form(request: Request, next_path: NextPath = "/") -> Response:
 
 
 @router.post("/login")
-async def login(request: Request, wired: RegistryDep, ctx: ContextDep) -> Response:
+async def login(request: Request, deps: DepsDep, wired: RegistryDep, ctx: ContextDep) -> Response:
     form = await request.form()
     next_path = safe_next(text(form, "next", 500))
     username, password = text(form, "username", 64), form.get("password")
@@ -68,12 +70,7 @@ async def login(request: Request, wired: RegistryDep, ctx: ContextDep) -> Respon
         )
     try:
         signed = web_sessions.sign_in(
-            uow_factory=wired.uow,
-            hasher=wired.hasher,
-            clock=wired.clock,
-            username=username,
-            password=password,
-            ctx=ctx,
+            deps=deps, hasher=wired.hasher, ctx=ctx, username=username, password=password
         )
     except LockedOutError as exc:
         minutes = max(1, (exc.retry_after + 59) // 60)
@@ -97,22 +94,24 @@ async def login(request: Request, wired: RegistryDep, ctx: ContextDep) -> Respon
 
 
 def _second_factor_page(
-    request: Request, wired: RegistryDep, *, next_path: str, status_code: int = 200, **extra: object
+    request: Request,
+    deps: DepsDep,
+    wired: RegistryDep,
+    *,
+    next_path: str,
+    status_code: int = 200,
+    **extra: object,
 ) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     try:
-        found = web_sessions.current(
-            uow_factory=wired.uow, clock=wired.clock, token=token, second_factor_pending=True
-        )
+        found = web_sessions.current(deps=deps, token=token, second_factor_pending=True)
     except web_sessions.SessionExpiredError:
         return redirect("/login")
     if found.session.second_factor_done:
         return redirect(next_path)
     qr, secret = None, None
     try:
-        secret = web_sessions.enrollment_secret(
-            uow_factory=wired.uow, codes=wired.codes, token=token or ""
-        )
+        secret = web_sessions.enrollment_secret(deps=deps, codes=wired.codes, token=token or "")
         uri = wired.codes.provisioning_uri(secret, found.principal.name)
         qr = segno.make(uri, error="m").svg_data_uri(scale=4)
     except AuthenticationError:
@@ -132,29 +131,27 @@ def _second_factor_page(
 @router.get("/second-factor")
 def second_factor_form(
     request: Request,
+    deps: DepsDep,
     wired: RegistryDep,
     next_path: NextPath = "/",
 ) -> Response:
-    return _second_factor_page(request, wired, next_path=safe_next(next_path))
+    return _second_factor_page(request, deps, wired, next_path=safe_next(next_path))
 
 
 @router.post("/second-factor")
-async def second_factor(request: Request, wired: RegistryDep, ctx: ContextDep) -> Response:
+async def second_factor(
+    request: Request, deps: DepsDep, wired: RegistryDep, ctx: ContextDep
+) -> Response:
     token = request.cookies.get(SESSION_COOKIE) or ""
     form = await request.form()
     next_path = safe_next(text(form, "next", 500))
     if not web_sessions.csrf_matches(token, text(form, "csrf")):
         return _second_factor_page(
-            request, wired, next_path=next_path, status_code=403, failure="bad_form"
+            request, deps, wired, next_path=next_path, status_code=403, failure="bad_form"
         )
     try:
         web_sessions.confirm_second_factor(
-            uow_factory=wired.uow,
-            codes=wired.codes,
-            clock=wired.clock,
-            token=token,
-            code=text(form, "code", 12),
-            ctx=ctx,
+            deps=deps, codes=wired.codes, ctx=ctx, token=token, code=text(form, "code", 12)
         )
     except web_sessions.SessionExpiredError:
         return redirect("/login")
@@ -171,6 +168,7 @@ async def second_factor(request: Request, wired: RegistryDep, ctx: ContextDep) -
     except AuthenticationError:
         return _second_factor_page(
             request,
+            deps,
             wired,
             next_path=next_path,
             status_code=401,
@@ -180,11 +178,9 @@ async def second_factor(request: Request, wired: RegistryDep, ctx: ContextDep) -
 
 
 @router.post("/logout")
-async def logout(
-    request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
-) -> Response:
+async def logout(request: Request, deps: DepsDep, viewer: ViewerDep) -> Response:
     await checked_form(request, viewer)
-    web_sessions.sign_out(uow_factory=wired.uow, clock=wired.clock, token=viewer.token, ctx=ctx)
+    web_sessions.sign_out(deps=deps, caller=viewer.caller, token=viewer.token)
     response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
