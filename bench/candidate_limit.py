@@ -51,7 +51,7 @@ def main() -> None:
     random.Random(args.seed).shuffle(pairs)
     found: collections.Counter[int] = collections.Counter()
     measured = over_200 = 0
-    model = matching.model()
+    model = registry.model
     today = datetime.date(2026, 11, 25)
     with registry.uow() as uow:
         for first, second in pairs[: args.pairs]:

@@ -41,6 +41,7 @@ from healthid.matching.model import Model
 from healthid.matching.normalise import MatchRecord
 from healthid.services import dedup
 from healthid.services import matcher as matching
+from healthid.services.access import operator
 from healthid.services.ports import PairFinder
 from healthid.synth.bhxh import generate
 
@@ -257,9 +258,7 @@ def main() -> None:
     finder = TimedFinder(inner)
     print(f"dedup ({args.engine}) ...", flush=True)
     started = finder.marks["start"] = time.perf_counter()
-    report = dedup.deduplicate(
-        uow_factory=registry.uow, places=registry.places, clock=registry.clock, finder=finder
-    )
+    report = dedup.deduplicate(deps=registry.deps, caller=operator(), finder=finder)
     ended = time.perf_counter()
     total = ended - started
     registry.close()

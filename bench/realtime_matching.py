@@ -5,7 +5,8 @@
 Seeds (once, then reused) `--persons` synthetic people into the PostgreSQL
 database `healthid_rt` through `healthid sync bhxh` — the bulk path an
 operator uses, which stores each person with their blind-indexed blocking
-keys exactly as registration does — then times `establish_health_id` for new
+keys exactly as registration does — then times `health_ids.establish` (in a unit of work of
+its own, committed) for new
 records: half are second records of seeded people (as the format note
 describes them), half are new people. In the same run it times the floor
 every registration pays anyway: one indexed lookup of the SI number.
@@ -35,7 +36,9 @@ from healthid.config import Settings
 from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.names import fold_diacritics
 from healthid.matching.model import Decision
-from healthid.services import health_ids as services
+from healthid.services import health_ids
+from healthid.services.deps import Deps
+from healthid.services.health_ids import PersonInput
 from healthid.synth.bhxh import write
 
 HERE = Path(__file__).resolve().parent
@@ -81,6 +84,15 @@ def seed(registry: bootstrap.Registry, extract: Path) -> None:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def establish(deps: Deps, data: PersonInput) -> health_ids.Established:
+    """Registration's matching and writes, committed: the building block the use cases share."""
+    registration = health_ids.validate(deps, data)
+    with deps.uow() as uow:
+        result = health_ids.establish(uow, deps, registration)
+        uow.commit()
+    return result
 
 
 def main() -> None:
@@ -130,16 +142,15 @@ def main() -> None:
             uow.persons.find_by_identifier(Identifier(IdentifierSystem.SI, si))
         floor.append(time.perf_counter() - started)
         started = time.perf_counter()
-        result = services.establish_health_id(
-            uow_factory=registry.uow,
-            keys=registry.keys,
-            places=registry.places,
-            clock=registry.clock,
-            si_number=si,
-            full_name=row["HO_TEN"],
-            birth_date=row["NGAY_SINH"],
-            sex=row["GIOI_TINH"],
-            birthplace=row["NOI_SINH"] or None,
+        result = establish(
+            registry.deps,
+            PersonInput(
+                si_number=si,
+                full_name=row["HO_TEN"],
+                birth_date=row["NGAY_SINH"],
+                sex=row["GIOI_TINH"],
+                birthplace=row["NOI_SINH"] or None,
+            ),
         )
         timings.append(time.perf_counter() - started)
         decisions[result.decision] = decisions.get(result.decision, 0) + 1

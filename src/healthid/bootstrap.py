@@ -79,8 +79,9 @@ class Registry:
     hasher: PasswordHasher = field(default_factory=Argon2Hasher)
     model: Model = field(default_factory=Model.load)
 
-    @property
+    @cached_property
     def signer(self) -> TokenSigner:
+        # Built once: loading the signing key costs as much as checking a token.
         return JwtSigner(self.keys.signing_key)
 
     @property
@@ -164,6 +165,7 @@ class Registry:
         """Pick up a rotated key ring (new writes use the new versions)."""
         self.keys = FileKeyRing.load(self.keys.path)
         self.__dict__.pop("_sealer", None)
+        self.__dict__.pop("signer", None)
 
 
 def sync_schedule(settings: Settings) -> CronSchedule:

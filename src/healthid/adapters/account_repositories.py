@@ -29,6 +29,8 @@ from healthid.domain.person import Demographics
 from healthid.domain.sex import Sex
 from healthid.services.ports import Standing
 
+_AUDIT = cast(Table, AuditEventRow.__table__)
+
 
 class SqlAccountRepository:
     def __init__(self, session: Session) -> None:
@@ -174,7 +176,8 @@ class SqlAuditRepository:
         self._session = session
 
     def add(self, event: AuditEvent) -> None:
-        self._session.add(AuditEventRow(**_event_row(event)))
+        # A Core insert: one statement, no ORM flush (every request writes one).
+        self._session.execute(insert(_AUDIT), [_event_row(event)])
 
     def add_each(self, events: Sequence[AuditEvent]) -> None:
         # One executemany: the ORM inserts rows with a generated key one by one.

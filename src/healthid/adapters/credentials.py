@@ -7,7 +7,10 @@ from collections.abc import Callable
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 
 from healthid.adapters.keyring_file import KeyRingError
 from healthid.services.ports import InvalidTokenError
@@ -41,6 +44,13 @@ class JwtSigner:
         signing_key: Callable[[int | None], tuple[int, Ed25519PrivateKey]],
     ) -> None:
         self._signing_key = signing_key
+        # A version's key never changes (rotation adds one): each is loaded once.
+        self._public: dict[int, Ed25519PublicKey] = {}
+
+    def _public_key(self, version: int) -> Ed25519PublicKey:
+        if version not in self._public:
+            self._public[version] = self._signing_key(version)[1].public_key()
+        return self._public[version]
 
     def sign(self, claims: dict[str, object]) -> str:
         version, key = self._signing_key(None)
@@ -54,10 +64,9 @@ class JwtSigner:
             version = int(header["kid"])
             if header.get("alg") != "EdDSA":
                 raise InvalidTokenError("unexpected algorithm")
-            _, key = self._signing_key(version)
             claims: dict[str, object] = jwt.decode(
                 token,
-                key.public_key(),
+                self._public_key(version),
                 algorithms=["EdDSA"],
                 issuer=ISSUER,
                 options={"require": _REQUIRED},

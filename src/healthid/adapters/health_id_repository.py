@@ -9,8 +9,13 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from healthid.adapters.row_encoding import HEALTH_ID_COLUMNS, as_dict, health_id_row
-from healthid.adapters.store import Sealer, as_utc, in_batches, one_of, update_each
+from healthid.adapters.row_encoding import (
+    HEALTH_ID_COLUMNS,
+    as_dict,
+    health_id_row,
+    issued_from_row,
+)
+from healthid.adapters.store import Sealer, in_batches, one_of, update_each
 from healthid.adapters.tables import HealthIdRow
 from healthid.domain.identifiers import IdentifierSystem
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
@@ -74,16 +79,4 @@ class SqlHealthIdRepository:
         )
 
     def _to_issued(self, row: Row[Any]) -> IssuedHealthId:
-        canonical = self._sealer.open("health_ids", row.id, "canonical", row.canonical_ct)
-        # The canonical string starts "HID1|<SI number>|": the SI number needs no column.
-        si_number = canonical.split("|")[1]
-        return IssuedHealthId(
-            id=row.id,
-            person_id=row.person_id,
-            si_number=si_number,
-            canonical=canonical,
-            key_version=row.key_version,
-            status=HealthIdStatus(row.status),
-            issued_at=as_utc(row.issued_at),
-            replaced_by=row.replaced_by,
-        )
+        return issued_from_row(self._sealer, row)

@@ -31,6 +31,7 @@ from healthid.adapters.row_encoding import (
     as_dict,
     demographics_columns,
     identifier_row,
+    issued_from_row,
     person_row,
 )
 from healthid.adapters.store import Sealer, as_utc, in_batches, one_of, update_each
@@ -38,9 +39,10 @@ from healthid.adapters.tables import BlockingKeyRow, HealthIdRow, IdentifierRow,
 from healthid.domain.birth_date import parse_birth_date
 from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.ids import new_id
+from healthid.domain.issuance import HealthIdStatus
 from healthid.domain.person import Demographics, Person
 from healthid.domain.sex import Sex
-from healthid.services.ports import MatchInput
+from healthid.services.ports import MatchInput, PersonCard
 
 _PERSON_FIELDS = ("full_name", "birth_date", "birthplace", "address", "phone")
 _PERSONS = cast(Table, PersonRow.__table__)
@@ -70,6 +72,29 @@ _OWNER = select(_IDENTIFIERS.c.person_id).where(
     _IDENTIFIERS.c.system == bindparam("system"),
     _IDENTIFIERS.c.scope == bindparam("scope"),
     _IDENTIFIERS.c.value_index == bindparam("index"),
+)
+
+# The hot lookup: identifier -> person -> their Health IDs, one statement (a row an ID).
+_CARD = (
+    select(
+        _PERSONS.c.id.label("pid"),
+        _PERSONS.c.full_name_ct,
+        _PERSONS.c.birth_date_ct,
+        _PERSONS.c.sex,
+        *(c for c in _HEALTH_IDS.c if c.name != "person_id"),
+        _HEALTH_IDS.c.person_id,
+    )
+    .select_from(
+        _IDENTIFIERS.join(_PERSONS, _PERSONS.c.id == _IDENTIFIERS.c.person_id).outerjoin(
+            _HEALTH_IDS, _HEALTH_IDS.c.person_id == _PERSONS.c.id
+        )
+    )
+    .where(
+        _IDENTIFIERS.c.system == bindparam("system"),
+        _IDENTIFIERS.c.scope == bindparam("scope"),
+        _IDENTIFIERS.c.value_index == bindparam("index"),
+    )
+    .order_by(_HEALTH_IDS.c.issued_at, _HEALTH_IDS.c.id)
 )
 
 
@@ -170,6 +195,28 @@ class SqlPersonRepository:
             _OWNER, {"system": str(identifier.system), "scope": identifier.scope, "index": index}
         ).scalar()
         return None if person_id is None else self.get(person_id)
+
+    def card_by_identifier(self, identifier: Identifier) -> PersonCard | None:
+        index = self._sealer.identifier_index(identifier.system, identifier.scope, identifier.value)
+        rows = self._session.execute(
+            _CARD, {"system": str(identifier.system), "scope": identifier.scope, "index": index}
+        ).all()
+        if not rows:
+            return None
+        first, open_ = rows[0], self._sealer.open
+        issued = [r for r in rows if r.id is not None]
+        # As current_of chooses: the first active ID in issue order, else the first.
+        active = [r for r in issued if r.status == str(HealthIdStatus.ACTIVE)]
+        chosen = (active or issued)[0] if issued else None
+        return PersonCard(
+            person_id=first.pid,
+            full_name=open_("persons", first.pid, "full_name", first.full_name_ct),
+            birth_date=_stored_birth_date(
+                open_("persons", first.pid, "birth_date", first.birth_date_ct)
+            ),
+            sex=first.sex,
+            health_id=None if chosen is None else issued_from_row(self._sealer, chosen),
+        )
 
     def iter_all(self) -> Iterator[Person]:
         query = select(PersonRow).where(PersonRow.merged_into.is_(None)).order_by(PersonRow.id)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from healthid.adapters.store import Sealer
+from healthid.adapters.store import Sealer, as_utc
 from healthid.domain.audit import AuditEvent
 from healthid.domain.identifiers import Identifier, IdentifierSystem
-from healthid.domain.issuance import IssuedHealthId
+from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.person import Demographics
 
 PERSON_COLUMNS = ("id", "sex", "full_name_ct", "birth_date_ct", "birthplace_ct", "address_ct",
@@ -87,6 +87,22 @@ def audit_row(event: AuditEvent) -> tuple[Any, ...]:
         (event.purpose or None) and event.purpose[:200],
         event.source,
         event.detail,
+    )
+
+
+def issued_from_row(sealer: Sealer, row: Any) -> IssuedHealthId:
+    """An issued Health ID back from its row (any row with the ``health_ids`` columns)."""
+    canonical = sealer.open("health_ids", row.id, "canonical", row.canonical_ct)
+    # The canonical string starts "HID1|<SI number>|": the SI number needs no column.
+    return IssuedHealthId(
+        id=row.id,
+        person_id=row.person_id,
+        si_number=canonical.split("|")[1],
+        canonical=canonical,
+        key_version=row.key_version,
+        status=HealthIdStatus(row.status),
+        issued_at=as_utc(row.issued_at),
+        replaced_by=row.replaced_by,
     )
 
 

@@ -19,7 +19,7 @@ from healthid.services.access import Caller, Permission, authorize
 from healthid.services.audit import record
 from healthid.services.deps import Deps
 from healthid.services.health_ids import PersonInput
-from healthid.services.ports import UniquenessError, UnitOfWork
+from healthid.services.ports import PersonCard, UniquenessError, UnitOfWork
 from healthid.services.quotas import QuotaExceededError, count_read
 from healthid.services.use_case import retry_lost_race, unit_of_work
 
@@ -55,6 +55,18 @@ def _summary(uow: UnitOfWork, person: Person, mrn: str | None = None) -> Patient
         birth_date=str(d.birth_date),
         sex=str(d.sex),
         mrn=mrn,
+    )
+
+
+def _from_card(card: PersonCard) -> PatientSummary:
+    issued = card.health_id
+    return PatientSummary(
+        id=card.person_id,
+        health_id=issued.masked if issued else None,
+        health_id_status=str(issued.status) if issued else None,
+        full_name=card.full_name,
+        birth_date=str(card.birth_date),
+        sex=card.sex,
     )
 
 
@@ -127,21 +139,20 @@ def find_person(*, deps: Deps, caller: Caller, system: str, value: str) -> Patie
             )
             uow.commit()
             raise
-        person = health_ids.find_by_identifier(uow, identifier)
+        card = health_ids.card_by_identifier(uow, identifier)
         record(
             uow,
             clock=deps.clock,
             action=Action.PERSON_LOOKUP,
             caller=caller,
-            person_id=person.id if person else None,
+            person_id=card.person_id if card else None,
             detail=str(identifier.system),
-            outcome=Outcome.SUCCESS if person else Outcome.NOT_FOUND,
+            outcome=Outcome.SUCCESS if card else Outcome.NOT_FOUND,
         )
-        summary = _summary(uow, person) if person else None
         uow.commit()
-    if summary is None:
+    if card is None:
         raise NotFoundError("person")
-    return summary
+    return _from_card(card)
 
 
 def show_person(

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from healthid import bootstrap
 from healthid.domain.errors import ConflictError
+from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.issuance import Verification
 from healthid.services import health_ids, keys, patients
 from healthid.services.access import operator
@@ -266,3 +267,33 @@ def test_candidate_inputs_are_the_candidates_as_matching_reads_them(
             first_cccd,
         )
     assert lean[1].cccd == "001080012345"
+
+
+def test_the_lookup_card_reads_what_the_whole_person_path_reads(
+    registry: bootstrap.Registry,
+) -> None:
+    """The hot lookup's one-statement card agrees with the person and current ID read apart,
+    for a person with one ID, one whose ID was revoked, and a merged pair."""
+    results = [establish(registry, **p) for p in PEOPLE]
+    with registry.uow() as uow:
+        issued = uow.health_ids.get_by_si(PEOPLE[1]["si_number"])
+        assert issued is not None
+        uow.health_ids.set_status(issued.id, "revoked", None, registry.clock.now())
+        uow.commit()
+    for person, result in zip(PEOPLE, results, strict=True):
+        identifier = Identifier(IdentifierSystem.SI, person["si_number"])
+        with registry.uow() as uow:
+            card = uow.persons.card_by_identifier(identifier)
+            whole = uow.persons.find_by_identifier(identifier)
+            assert whole is not None
+            current = health_ids.current_health_id(uow, whole.id)
+        assert card is not None
+        assert (card.person_id, card.full_name, card.birth_date, card.sex) == (
+            result.person_id,
+            whole.demographics.full_name,
+            whole.demographics.birth_date,
+            str(whole.demographics.sex),
+        )
+        assert card.health_id == current
+    with registry.uow() as uow:
+        assert uow.persons.card_by_identifier(Identifier(IdentifierSystem.SI, "9999999999")) is None

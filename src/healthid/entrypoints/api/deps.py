@@ -1,4 +1,9 @@
-"""Request-scoped dependencies: the wired registry, the caller, and the request's context."""
+"""Request-scoped dependencies: the wired registry, the caller, and the request's context.
+
+They are ``async``: none of them blocks (the token's signature is checked in memory), and
+FastAPI runs a plain ``def`` dependency in a worker thread, a thread hop per dependency
+per request that cost more than the lookup itself (bench/api_load.py).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from healthid.services.deps import Deps
 _bearer = HTTPBearer(auto_error=False, description="An access token from POST /oauth/token")
 
 
-def registry(request: Request) -> Registry:
+async def registry(request: Request) -> Registry:
     wired: Registry = request.app.state.registry
     return wired
 
@@ -24,7 +29,7 @@ def registry(request: Request) -> Registry:
 RegistryDep = Annotated[Registry, Depends(registry)]
 
 
-def deps(request: Request) -> Deps:
+async def deps(request: Request) -> Deps:
     wired: Deps = request.app.state.deps
     return wired
 
@@ -32,7 +37,7 @@ def deps(request: Request) -> Deps:
 DepsDep = Annotated[Deps, Depends(deps)]
 
 
-def context(
+async def context(
     request: Request,
     purpose: Annotated[
         str | None,
@@ -52,7 +57,7 @@ def context(
 ContextDep = Annotated[RequestContext, Depends(context)]
 
 
-def caller(
+async def caller(
     wired: RegistryDep,
     ctx: ContextDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],

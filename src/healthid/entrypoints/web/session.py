@@ -68,7 +68,7 @@ class Viewer:
         return self.principal.role in POLICY[permission]
 
 
-def registry(request: Request) -> Registry:
+async def registry(request: Request) -> Registry:
     wired: Registry = request.app.state.registry
     return wired
 
@@ -76,7 +76,7 @@ def registry(request: Request) -> Registry:
 RegistryDep = Annotated[Registry, Depends(registry)]
 
 
-def deps(request: Request) -> Deps:
+async def deps(request: Request) -> Deps:
     wired: Deps = request.app.state.deps
     return wired
 
@@ -84,7 +84,7 @@ def deps(request: Request) -> Deps:
 DepsDep = Annotated[Deps, Depends(deps)]
 
 
-def context(request: Request) -> RequestContext:
+async def context(request: Request) -> RequestContext:
     return RequestContext(source=request.client.host if request.client else None)
 
 

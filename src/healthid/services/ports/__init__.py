@@ -26,6 +26,7 @@ from healthid.services.ports.outside import (
 from healthid.services.ports.persons import (
     HealthIdRepository,
     MatchInput,
+    PersonCard,
     PersonRepository,
     ReviewRepository,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "OneTimeCodes",
     "PairFinder",
     "PasswordHasher",
+    "PersonCard",
     "PersonRepository",
     "QuotaRepository",
     "ReviewRepository",

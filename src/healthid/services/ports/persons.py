@@ -26,7 +26,23 @@ class MatchInput:
     cccd: str | None
 
 
+@dataclass(frozen=True)
+class PersonCard:
+    """The minimum a facility sees of a person, read in one statement: no address, phone
+    or identifiers opened. ``health_id`` is the person's current one (active, else the
+    latest retired)."""
+
+    person_id: str
+    full_name: str
+    birth_date: BirthDate
+    sex: str
+    health_id: IssuedHealthId | None
+
+
 class PersonRepository(Protocol):
+    def card_by_identifier(self, identifier: Identifier) -> PersonCard | None:
+        """The card of the person an identifier maps to: one statement (the hot lookup)."""
+
     def add(self, person: Person) -> None: ...
 
     def get(self, person_id: str) -> Person | None: ...
