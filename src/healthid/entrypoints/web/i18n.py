@@ -201,6 +201,25 @@ EN: dict[str, str] = {
     "Hãy chọn loại mã": "Choose the kind of number",
     "Hãy nhập mã cần tra cứu": "Enter the number to look up",
     "Không tìm thấy người có mã này": "No one has this number",
+    "Không có người nào khớp với mã và thông tin đã nhập": (
+        "No one matches this number and these details"
+    ),
+    "Hỏi người bệnh họ tên, ngày sinh và giới tính: hệ thống chỉ trả lời khi các thông tin "
+    "này khớp với hồ sơ.": (
+        "Ask the patient their name, date of birth and sex: the registry answers only when "
+        "they match its record."
+    ),
+    "Hãy nhập họ và tên người bệnh": "Enter the patient's full name",
+    "Hãy nhập ngày sinh (hoặc năm sinh)": "Enter the date of birth (or the year)",
+    "Hãy chọn giới tính": "Choose the sex",
+    "Hãy chọn mục đích": "Choose the purpose",
+    "1990-05-01, hoặc chỉ năm sinh: 1990": "1990-05-01, or the year alone: 1990",
+    "Khám, chữa bệnh": "Treatment",
+    "Cấp cứu": "Emergency treatment",
+    "Thanh toán BHYT": "Health insurance payment",
+    "Y tế công cộng": "Public health",
+    "Theo yêu cầu của người bệnh": "At the patient's request",
+    "Vận hành cơ sở": "Facility operations",
     "Chưa có": "None yet",
     "Họ và tên": "Full name",
     "Ngày sinh": "Date of birth",
