@@ -11,7 +11,7 @@ at most whether it is known.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from healthid.domain.audit import Action, Outcome
@@ -21,6 +21,7 @@ from healthid.domain.ids import new_id
 from healthid.domain.person import display_text, parse_demographics
 from healthid.domain.purpose import PurposeOfUse, parse_purpose
 from healthid.matching.agreement import states_the_same_person
+from healthid.matching.blocking import blocking_keys
 from healthid.matching.normalise import MatchRecord, match_record
 from healthid.services import health_ids, matcher
 from healthid.services.access import Caller, Permission, authorize
@@ -172,6 +173,18 @@ def break_glass(
 ) -> BreakGlass:
     """Emergency access to one person for the caller, for a few hours; flagged for review."""
     authorize(caller.principal, Permission.BREAK_GLASS)
+    why = _emergency(reason, justification)
+    with unit_of_work(deps, caller, Permission.BREAK_GLASS) as uow:
+        if uow.persons.get(person_id) is None:
+            raise NotFoundError("person")
+        counted(uow, deps, caller)
+        grant = _grant(uow, deps, caller, person_id, why)
+        uow.commit()
+    return grant
+
+
+def _emergency(reason: str, justification: str) -> str:
+    """The justification, once the reason is an emergency and the justification says why."""
     if parse_purpose(reason, field="reason") != PurposeOfUse.ETREAT:
         raise ValidationError(
             "reason",
@@ -187,31 +200,30 @@ def break_glass(
             "say in a sentence why the emergency needs this record",
             "hãy ghi rõ lý do cấp cứu cần hồ sơ này",
         )
-    with unit_of_work(deps, caller, Permission.BREAK_GLASS) as uow:
-        if uow.persons.get(person_id) is None:
-            raise NotFoundError("person")
-        counted(uow, deps, caller)
-        now = deps.clock.now()
-        grant = BreakGlass(
-            id=new_id(),
-            actor=caller.principal.name,
-            facility_code=caller.principal.facility_code,
-            person_id=person_id,
-            reason=str(PurposeOfUse.ETREAT),
-            justification=why,
-            granted_at=now,
-            expires_at=now + deps.care.break_glass,
-        )
-        uow.care.grant(grant)
-        record(
-            uow,
-            clock=deps.clock,
-            action=Action.BREAK_GLASS,
-            caller=caller,
-            person_id=person_id,
-            detail=grant.id,
-        )
-        uow.commit()
+    return why
+
+
+def _grant(uow: UnitOfWork, deps: Deps, caller: Caller, person_id: str, why: str) -> BreakGlass:
+    now = deps.clock.now()
+    grant = BreakGlass(
+        id=new_id(),
+        actor=caller.principal.name,
+        facility_code=caller.principal.facility_code,
+        person_id=person_id,
+        reason=str(PurposeOfUse.ETREAT),
+        justification=why,
+        granted_at=now,
+        expires_at=now + deps.care.break_glass,
+    )
+    uow.care.grant(grant)
+    record(
+        uow,
+        clock=deps.clock,
+        action=Action.BREAK_GLASS,
+        caller=caller,
+        person_id=person_id,
+        detail=grant.id,
+    )
     return grant
 
 
@@ -231,4 +243,88 @@ def _identifier(caller: Caller, system: str, value: str) -> Identifier:
 def _card_record(card: PersonCard) -> MatchRecord:
     return match_record(
         key=card.person_id, full_name=card.full_name, birth_date=card.birth_date, sex=card.sex
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person a break-glass search found, shown to the member of staff who broke the glass."""
+
+    id: str
+    full_name: str
+    birth_date: str
+    sex: str
+    health_id: str | None
+    health_id_status: str | None
+    until: datetime  # when the grant on them ends
+    mrn: str | None = None  # shown on the same card as a facility's patients
+
+
+SEARCH_LIMIT = 10
+
+
+def break_glass_search(
+    *,
+    deps: Deps,
+    caller: Caller,
+    reason: str,
+    justification: str,
+    full_name: str,
+    birth_year: str,
+    province: str | None = None,
+) -> list[Candidate]:
+    """An unconscious patient without papers: candidates by name, birth year and province.
+
+    Each candidate shown is a break-glass grant of its own (audited, reviewed): the
+    search is the emergency's, not a way to browse the registry.
+    """
+    authorize(caller.principal, Permission.BREAK_GLASS)
+    why = _emergency(reason, justification)
+    stated = parse_demographics(
+        full_name=full_name,
+        birth_date=birth_year,
+        sex="other",  # not compared: an emergency may not know it
+        birthplace=province or None,
+        today=deps.clock.now().date(),
+    )
+    record = matcher.record_of(key="stated", demographics=stated, identifiers=[],
+                               places=deps.places)  # fmt: skip
+    with unit_of_work(deps, caller, Permission.BREAK_GLASS) as uow:
+        found = [
+            stored
+            for stored in health_ids.candidates(uow, deps.places, blocking_keys(record))
+            if _could_be(stored, record)
+        ][:SEARCH_LIMIT]
+        counted(uow, deps, caller, reads=len(found))
+        candidates = [_grant_and_show(uow, deps, caller, stored.key, why) for stored in found]
+        uow.commit()
+    return [c for c in candidates if c is not None]
+
+
+def _could_be(stored: MatchRecord, stated: MatchRecord) -> bool:
+    """Name and birth year agree (sex unknown in an emergency; the province, if stated)."""
+    same = states_the_same_person(stored, replace(stated, sex=stored.sex))
+    province_agrees = not stated.birth_province or stored.birth_province in (
+        None,
+        stated.birth_province,
+    )
+    return same and province_agrees
+
+
+def _grant_and_show(
+    uow: UnitOfWork, deps: Deps, caller: Caller, person_id: str, why: str
+) -> Candidate | None:
+    card = uow.persons.card(person_id)
+    if card is None:
+        return None
+    grant = _grant(uow, deps, caller, person_id, why)
+    issued = card.health_id
+    return Candidate(
+        card.person_id,
+        card.full_name,
+        str(card.birth_date),
+        card.sex,
+        issued.masked if issued else None,
+        str(issued.status) if issued else None,
+        grant.expires_at,
     )

@@ -68,6 +68,26 @@ class BreakGlassIn(Strict):
     justification: str = Field(min_length=10, max_length=500)
 
 
+class BreakGlassSearchIn(Strict):
+    """An unconscious patient without papers: what can be seen or found on them."""
+
+    reason: Literal["ETREAT"]
+    justification: str = Field(min_length=10, max_length=500)
+    full_name: str = Field(max_length=200)
+    birth_year: str = Field(pattern=r"^[0-9]{4}$", examples=["1958"])
+    province: str | None = Field(None, max_length=100, examples=["Hà Nội"])
+
+
+class CandidateOut(BaseModel):
+    id: str
+    full_name: str
+    birth_date: str
+    sex: str
+    health_id: str | None
+    health_id_status: str | None
+    break_glass_until: datetime
+
+
 class BreakGlassOut(BaseModel):
     person_id: str
     expires_at: datetime

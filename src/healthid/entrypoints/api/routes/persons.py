@@ -12,6 +12,8 @@ from healthid.entrypoints.api.deps import CallerDep, DepsDep
 from healthid.entrypoints.api.schemas import (
     BreakGlassIn,
     BreakGlassOut,
+    BreakGlassSearchIn,
+    CandidateOut,
     FacilityLinkIn,
     IdentifierStatusOut,
     MatchIn,
@@ -70,6 +72,36 @@ def match_person(body: MatchIn, wired: DepsDep, caller: CallerDep) -> MatchOut:
         sex=body.sex,
     )
     return MatchOut(**asdict(found))
+
+
+@router.post("/persons/break-glass-search", response_model=list[CandidateOut])
+def break_glass_search(
+    body: BreakGlassSearchIn, wired: DepsDep, caller: CallerDep
+) -> list[CandidateOut]:
+    """Emergency only: persons who could be an unconscious patient without papers, by
+    name, birth year and province (at most 10). Each one shown is a break-glass grant of
+    yours, audited and reviewed like any other."""
+    found = care.break_glass_search(
+        deps=wired,
+        caller=caller,
+        reason=body.reason,
+        justification=body.justification,
+        full_name=body.full_name,
+        birth_year=body.birth_year,
+        province=body.province,
+    )
+    return [
+        CandidateOut(
+            id=c.id,
+            full_name=c.full_name,
+            birth_date=c.birth_date,
+            sex=c.sex,
+            health_id=c.health_id,
+            health_id_status=c.health_id_status,
+            break_glass_until=c.until,
+        )
+        for c in found
+    ]
 
 
 @router.get("/persons/{person_id}", response_model=PersonOut)

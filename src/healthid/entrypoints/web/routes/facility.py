@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from healthid.domain.errors import NotFoundError, RuleError
+from healthid.domain.purpose import PurposeOfUse
 from healthid.entrypoints.web.pages import field_errors, language, render, text
 from healthid.entrypoints.web.session import (
     ContextDep,
@@ -14,7 +17,6 @@ from healthid.entrypoints.web.session import (
     checked_form,
     require,
 )
-from healthid.domain.purpose import PurposeOfUse
 from healthid.services import care, patients
 from healthid.services.access import Caller, Permission, RequestContext
 from healthid.services.health_ids import PersonInput
@@ -25,6 +27,8 @@ router = APIRouter(include_in_schema=False)
 LOOKUP_SYSTEMS = ("si", "cccd", "bhyt", "mrn")
 LOOKUP_FIELDS = ("system", "value", "full_name", "birth_date", "sex", "purpose")
 SEXES = ("male", "female", "other")
+EMERGENCY_FIELDS = ("justification", "full_name", "birth_year", "province")
+VIETNAM = timedelta(hours=7)  # UTC+7 all year
 PURPOSES = tuple(str(p) for p in PurposeOfUse)
 PAGE_SIZE = 25
 
@@ -72,7 +76,9 @@ async def lookup(
             )
             found = patients.read_person(deps=wired.deps, caller=caller, person_id=matched.id)
         except RuleError as exc:
-            errors = field_errors(exc, language(request))
+            # A rule on the number (its format) is shown by the number's field.
+            message = next(iter(field_errors(exc, language(request)).values()))
+            errors = {exc.field if exc.field in LOOKUP_FIELDS else "value": message}
         except NotFoundError:
             errors = {"value": "Không có người nào khớp với mã và thông tin đã nhập"}
         except QuotaExceededError as exc:
@@ -260,4 +266,42 @@ def facility_patients(
         page=page,
         pages=pages,
         q=q.strip()[:80],
+    )
+
+
+@router.get("/emergency")
+def emergency_form(request: Request, viewer: ViewerDep) -> Response:
+    require(viewer, Permission.BREAK_GLASS)
+    return render(request, "emergency.html", viewer=viewer, form={}, candidates=None)
+
+
+@router.post("/emergency")
+async def emergency(
+    request: Request, wired: RegistryDep, viewer: ViewerDep, ctx: ContextDep
+) -> Response:
+    """Break the glass for an unconscious patient without papers: candidates, each a grant."""
+    require(viewer, Permission.BREAK_GLASS)
+    form = await checked_form(request, viewer)
+    shown = {name: text(form, name, 500) for name in EMERGENCY_FIELDS}
+    try:
+        found = care.break_glass_search(
+            deps=wired.deps,
+            caller=Caller(viewer.principal, _ctx(ctx, "ETREAT")),
+            reason="ETREAT",
+            justification=shown["justification"],
+            full_name=shown["full_name"],
+            birth_year=shown["birth_year"],
+            province=shown["province"] or None,
+        )
+    except RuleError as exc:
+        errors = field_errors(exc, language(request))
+        errors = {(k if k in EMERGENCY_FIELDS else "full_name"): v for k, v in errors.items()}
+        return render(
+            request, "emergency.html", 422, viewer=viewer, form=shown, errors=errors,
+            candidates=None,
+        )  # fmt: skip
+    until = max((c.until for c in found), default=None)
+    shown_until = (until + VIETNAM).strftime("%H:%M") if until else "—"
+    return render(
+        request, "emergency.html", viewer=viewer, form={}, candidates=found, until=shown_until
     )
