@@ -20,7 +20,7 @@ from healthid.services.access import Caller, Permission, authorize
 from healthid.services.audit import record
 from healthid.services.deps import Deps
 from healthid.services.health_ids import PersonInput
-from healthid.services.ports import PersonCard, UniquenessError, UnitOfWork
+from healthid.services.ports import UniquenessError, UnitOfWork
 from healthid.services.use_case import retry_lost_race, unit_of_work
 
 
@@ -55,18 +55,6 @@ def _summary(uow: UnitOfWork, person: Person, mrn: str | None = None) -> Patient
         birth_date=str(d.birth_date),
         sex=str(d.sex),
         mrn=mrn,
-    )
-
-
-def _from_card(card: PersonCard) -> PatientSummary:
-    issued = card.health_id
-    return PatientSummary(
-        id=card.person_id,
-        health_id=issued.masked if issued else None,
-        health_id_status=str(issued.status) if issued else None,
-        full_name=card.full_name,
-        birth_date=str(card.birth_date),
-        sex=card.sex,
     )
 
 
