@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Self
 
@@ -29,6 +29,7 @@ from healthid.adapters.totp import PyOtpCodes
 from healthid.adapters.unit_of_work import SqlAlchemyUnitOfWork
 from healthid.config import Settings, load_settings
 from healthid.matching.model import Model
+from healthid.services.access import CarePolicy
 from healthid.services.deps import Deps
 from healthid.services.ports import (
     Clock,
@@ -110,6 +111,14 @@ class Registry:
         return Quotas(
             per_user=self.settings.lookup_quota_per_user,
             per_client=self.settings.lookup_quota_per_client,
+            per_facility=self.settings.lookup_quota_per_facility,
+        )
+
+    @property
+    def care(self) -> CarePolicy:
+        return CarePolicy(
+            relationship=timedelta(days=self.settings.care_relationship_days),
+            break_glass=timedelta(hours=self.settings.break_glass_hours),
         )
 
     @cached_property
@@ -134,6 +143,7 @@ class Registry:
             clock=self.clock,
             model=self.model,
             quotas=self.quotas,
+            care=self.care,
         )
 
     def inbox(self) -> Inbox | None:

@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     language: str = "vi"
     lookup_quota_per_user: int = 300
     lookup_quota_per_client: int = 3000
+    # Every account and system of one facility together: sized for a large hospital
+    # (about 5,000 visits a day, most of them in the morning's four hours).
+    lookup_quota_per_facility: int = 20_000
+    # How long a match, a registration or an MRN gives a facility sight of a person.
+    care_relationship_days: int = Field(default=365, ge=1, le=3650)
+    break_glass_hours: int = Field(default=4, ge=1, le=24)
     match_model: Path | None = None  # a model written by `healthid train`
     # The portal signs an idle browser out after this long (Công văn 6827: shared
     # reception desks). Shorter is allowed; longer than 15 minutes is not.

@@ -131,6 +131,36 @@ class RevokedTokenRow(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class CareRelationshipRow(Base):
+    """A facility's care relationship with a person: it may see their demographics until."""
+
+    __tablename__ = "care_relationships"
+
+    facility_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    basis: Mapped[str] = mapped_column(String(16))  # match, registration, mrn
+    since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BreakGlassRow(Base):
+    """An emergency grant to one member of staff on one person; the justification sealed."""
+
+    __tablename__ = "break_glass_grants"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    facility_code: Mapped[str | None] = mapped_column(String(5))
+    person_id: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(16))
+    justification_ct: Mapped[bytes] = mapped_column(LargeBinary)
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+Index("ix_break_glass_actor_person", BreakGlassRow.actor, BreakGlassRow.person_id)
+
+
 class QuotaCounterRow(Base):
     """Identifiable reads per caller per minute: the hourly quotas' sliding window."""
 

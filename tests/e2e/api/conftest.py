@@ -63,8 +63,12 @@ class Api:
             self.tokens[who] = response.json()["access_token"]
         return self.tokens[who]
 
-    def headers(self, who: str | None) -> dict[str, str]:
-        return {} if who is None else {"Authorization": f"Bearer {self.token(who)}"}
+    def headers(self, who: str | None, purpose: str = "TREAT") -> dict[str, str]:
+        """A caller's headers as a facility system sends them: the token, and why it reads
+        (every identifiable read states a coded purpose)."""
+        if who is None:
+            return {}
+        return {"Authorization": f"Bearer {self.token(who)}", "X-Purpose": purpose}
 
     def call(self, method: str, url: str, who: str | None, **kwargs: object) -> object:
         headers = {**self.headers(who), **kwargs.pop("headers", {})}  # type: ignore[dict-item]

@@ -31,6 +31,8 @@ FACILITY_SIDE = {"facility_admin", "staff", "other_staff", "other_facility_admin
 OWN_FACILITY_ADMINS = {"admin", "facility_admin"}
 ANY_FACILITY_ADMINS = {"admin", "facility_admin", "other_facility_admin"}
 _serial = itertools.count(100)
+# A person's record is not found by a facility without a care relationship with them.
+OTHER_FACILITY_NOT_FOUND = {"other_staff": 404, "other_facility_admin": 404}
 
 Request = tuple[str, dict[str, Any]]
 Builder = Callable[[Api], Request]
@@ -185,6 +187,46 @@ ROUTES: dict[tuple[str, str], tuple[Builder, dict[str, int]]] = {
         lambda api: (
             f"/api/v1/persons/{_person(api)}/facility-links",
             {"json": {"mrn": f"BN{next(_serial)}"}},
+        ),
+        # Staff registered the person: another facility has no care relationship.
+        {**allowed(201, FACILITY_SIDE), **OTHER_FACILITY_NOT_FOUND},
+    ),
+    ("POST", "/api/v1/persons/match"): (
+        lambda api: (
+            _person(api) and "/api/v1/persons/match",
+            {
+                "json": {
+                    "identifier": {"system": "si", "value": AN["si_number"]},
+                    "full_name": AN["full_name"],
+                    "birth_date": AN["birth_date"],
+                    "sex": AN["sex"],
+                }
+            },
+        ),
+        allowed(200, FACILITY_SIDE),
+    ),
+    ("POST", "/api/v1/persons/break-glass-search"): (
+        lambda api: (
+            _person(api) and "/api/v1/persons/break-glass-search",
+            {
+                "json": {
+                    "reason": "ETREAT",
+                    "justification": "bất tỉnh, không giấy tờ",
+                    "full_name": AN["full_name"],
+                    "birth_year": "1990",
+                }
+            },
+        ),
+        allowed(200, FACILITY_SIDE),
+    ),
+    ("GET", "/api/v1/persons/{person_id}"): (
+        lambda api: (f"/api/v1/persons/{_person(api)}", {}),
+        {**allowed(200, FACILITY_SIDE), **OTHER_FACILITY_NOT_FOUND},
+    ),
+    ("POST", "/api/v1/persons/{person_id}/break-glass"): (
+        lambda api: (
+            f"/api/v1/persons/{_person(api)}/break-glass",
+            {"json": {"reason": "ETREAT", "justification": "bất tỉnh, không giấy tờ, cần tiền sử"}},
         ),
         allowed(201, FACILITY_SIDE),
     ),

@@ -38,6 +38,61 @@ class RegisteredOut(PersonOut):
     created: bool
 
 
+class IdentifierIn(Strict):
+    system: Literal["si", "cccd", "bhyt", "mrn"]
+    value: str = Field(max_length=64)
+
+
+class MatchIn(Strict):
+    """What the patient states: an identifier and who they are."""
+
+    identifier: IdentifierIn
+    full_name: str = Field(examples=["Nguyễn Văn An"], max_length=200)
+    birth_date: str = Field(examples=["1990-05-01", "1990"], max_length=20)
+    sex: Literal["male", "female", "other"]
+
+
+class MatchOut(BaseModel):
+    id: str
+    health_id: str | None = Field(description="Masked: 0123456789.**********")
+    health_id_status: str | None
+
+
+class IdentifierStatusOut(BaseModel):
+    known: bool
+    health_id_status: str | None
+
+
+class BreakGlassIn(Strict):
+    reason: Literal["ETREAT"]
+    justification: str = Field(min_length=10, max_length=500)
+
+
+class BreakGlassSearchIn(Strict):
+    """An unconscious patient without papers: what can be seen or found on them."""
+
+    reason: Literal["ETREAT"]
+    justification: str = Field(min_length=10, max_length=500)
+    full_name: str = Field(max_length=200)
+    birth_year: str = Field(pattern=r"^[0-9]{4}$", examples=["1958"])
+    province: str | None = Field(None, max_length=100, examples=["Hà Nội"])
+
+
+class CandidateOut(BaseModel):
+    id: str
+    full_name: str
+    birth_date: str
+    sex: str
+    health_id: str | None
+    health_id_status: str | None
+    break_glass_until: datetime
+
+
+class BreakGlassOut(BaseModel):
+    person_id: str
+    expires_at: datetime
+
+
 class VerifyIn(Strict):
     health_id: str = Field(max_length=64)
 

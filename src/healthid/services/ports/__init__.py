@@ -6,6 +6,8 @@ One module an area; everything is re-exported here.
 from healthid.services.ports.accounts import (
     AccountRepository,
     AuditRepository,
+    BreakGlass,
+    CareRepository,
     InvalidTokenError,
     IssuanceRequestRepository,
     OneTimeCodes,
@@ -48,6 +50,8 @@ __all__ = [
     "AccountRepository",
     "AdminUnits",
     "AuditRepository",
+    "BreakGlass",
+    "CareRepository",
     "ChunkWrites",
     "Clock",
     "HealthIdRepository",

@@ -60,11 +60,41 @@ class AccountRepository(Protocol):
     def is_token_revoked(self, jti: str) -> bool: ...
 
 
+@dataclass(frozen=True)
+class BreakGlass:
+    """Emergency access to one person for one member of staff, for a limited time."""
+
+    id: str
+    actor: str
+    facility_code: str | None
+    person_id: str
+    reason: str
+    justification: str  # sealed at rest
+    granted_at: datetime
+    expires_at: datetime
+
+
+class CareRepository(Protocol):
+    """Who may see a person's demographics: facilities in a care relationship with them,
+    and members of staff holding a break-glass grant."""
+
+    def relate(self, facility_code: str, person_id: str, basis: str, at: datetime,
+               until: datetime) -> None:  # fmt: skip
+        """Start or extend the facility's care relationship with the person."""
+
+    def related(self, facility_code: str, person_id: str, at: datetime) -> bool: ...
+
+    def grant(self, grant: BreakGlass) -> None: ...
+
+    def granted(self, actor: str, person_id: str, at: datetime) -> BreakGlass | None:
+        """The actor's break-glass grant on the person still running at ``at``."""
+
+
 class QuotaRepository(Protocol):
     """Per-minute counters of identifiable reads, one row per subject and minute."""
 
-    def increment(self, subject: str, bucket: datetime, since: datetime) -> int:
-        """Add one to ``bucket``'s count; the subject's total from ``since`` on, this included.
+    def increment(self, subject: str, bucket: datetime, since: datetime, by: int = 1) -> int:
+        """Add ``by`` to ``bucket``'s count; the subject's total from ``since`` on, this included.
 
         Atomic: concurrent increments of one subject queue on its row.
         """
