@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from healthid.adapters.admin_units import PackagedAdminUnits
+from healthid.adapters.client_keys import JwksClientKeys
 from healthid.adapters.credentials import Argon2Hasher, JwtSigner
 from healthid.adapters.crypto import BlindIndex, FieldCipher
 from healthid.adapters.database import holds_persons, make_engine, migrate
@@ -31,6 +32,7 @@ from healthid.config import Settings, load_settings
 from healthid.matching.model import Model
 from healthid.services.deps import Deps
 from healthid.services.ports import (
+    ClientKeys,
     Clock,
     Inbox,
     ModelTrainer,
@@ -87,6 +89,10 @@ class Registry:
     @property
     def codes(self) -> OneTimeCodes:
         return PyOtpCodes()
+
+    @property
+    def client_keys(self) -> ClientKeys:
+        return JwksClientKeys()
 
     @property
     def pair_finder(self) -> PairFinder:

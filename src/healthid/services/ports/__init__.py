@@ -6,6 +6,7 @@ One module an area; everything is re-exported here.
 from healthid.services.ports.accounts import (
     AccountRepository,
     AuditRepository,
+    ClientKeys,
     InvalidTokenError,
     IssuanceRequestRepository,
     OneTimeCodes,
@@ -49,6 +50,7 @@ __all__ = [
     "AdminUnits",
     "AuditRepository",
     "ChunkWrites",
+    "ClientKeys",
     "Clock",
     "HealthIdRepository",
     "Inbox",
