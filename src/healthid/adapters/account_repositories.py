@@ -202,8 +202,9 @@ class SqlAccountRepository:
             dialect_insert(used)
             .values(key=key, expires_at=expires_at)
             .on_conflict_do_nothing(index_elements=[used.key])
+            .returning(used.key)  # a row back only if this insert made it (rowcount is -1)
         )
-        return bool(getattr(self._session.execute(statement), "rowcount", 0) == 1)
+        return self._session.execute(statement).first() is not None
 
     def add_login_failure(self, username: str, at: datetime) -> None:
         self._session.add(LoginFailureRow(username=username[:64], at=at))

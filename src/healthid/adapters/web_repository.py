@@ -92,6 +92,7 @@ class SqlWebSessionRepository:
                 or_(row.last_step.is_(None), row.last_step < step),
             )
             .values(last_step=step, confirmed=True)
+            .returning(row.username)  # a row back only if this update won
             .execution_options(synchronize_session=False)
         )
-        return bool(getattr(result, "rowcount", 0) == 1)
+        return result.first() is not None
