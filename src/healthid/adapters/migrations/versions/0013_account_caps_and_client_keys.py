@@ -25,7 +25,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("facilities", schema=None) as batch_op:
+    with op.batch_alter_table("facilities", schema=None, recreate="never") as batch_op:
         batch_op.add_column(
             sa.Column("max_users", sa.Integer(), nullable=False, server_default="50")
         )
@@ -54,6 +54,8 @@ def downgrade() -> None:
     with op.batch_alter_table("api_clients", schema=None) as batch_op:
         batch_op.drop_column("jwks")
         batch_op.alter_column("secret_hash", existing_type=sa.String(200), nullable=False)
-    with op.batch_alter_table("facilities", schema=None) as batch_op:
+    # Not by copying the table (SQLite's batch default): users and clients refer to
+    # facilities, so the copy's DROP TABLE would fail. SQLite 3.35+ drops columns in place.
+    with op.batch_alter_table("facilities", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("max_clients")
         batch_op.drop_column("max_users")
