@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from healthid.adapters.admin_units import PackagedAdminUnits
+from healthid.adapters.client_keys import JwksClientKeys
 from healthid.adapters.credentials import Argon2Hasher, JwtSigner
 from healthid.adapters.crypto import BlindIndex, FieldCipher
 from healthid.adapters.database import holds_persons, make_engine, migrate
@@ -32,6 +33,7 @@ from healthid.matching.model import Model
 from healthid.services.access import CarePolicy
 from healthid.services.deps import Deps
 from healthid.services.ports import (
+    ClientKeys,
     Clock,
     Inbox,
     ModelTrainer,
@@ -88,6 +90,10 @@ class Registry:
     @property
     def codes(self) -> OneTimeCodes:
         return PyOtpCodes()
+
+    @property
+    def client_keys(self) -> ClientKeys:
+        return JwksClientKeys()
 
     @property
     def pair_finder(self) -> PairFinder:

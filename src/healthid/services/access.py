@@ -23,6 +23,7 @@ class Permission(StrEnum):
     REVIEW_DUPLICATES = "review_duplicates"
     MANAGE_FACILITIES = "manage_facilities"
     MANAGE_ACCOUNTS = "manage_accounts"
+    SET_ACCOUNT_LIMITS = "set_account_limits"  # how many accounts a facility may hold
     READ_AUDIT = "read_audit"
     READ_SYNC_RUNS = "read_sync_runs"
 
@@ -50,6 +51,8 @@ POLICY: dict[Permission, frozenset[Role]] = {
     Permission.REVIEW_DUPLICATES: frozenset({Role.AUTHORITY}) | _OPERATOR,
     Permission.MANAGE_FACILITIES: frozenset({Role.ADMIN}) | _OPERATOR,
     Permission.MANAGE_ACCOUNTS: frozenset({Role.ADMIN, Role.FACILITY_ADMIN}) | _OPERATOR,
+    # Not a facility admin: the cap is what bounds how many accounts they can make.
+    Permission.SET_ACCOUNT_LIMITS: frozenset({Role.ADMIN}) | _OPERATOR,
     Permission.READ_AUDIT: frozenset({Role.ADMIN, Role.AUDITOR}) | _OPERATOR,
     # Runs and rejects hold no personal data (line, column, rule), but say what BHXH sent.
     Permission.READ_SYNC_RUNS: frozenset({Role.ADMIN, Role.AUDITOR}) | _OPERATOR,

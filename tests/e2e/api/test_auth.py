@@ -124,7 +124,12 @@ def test_five_failures_in_fifteen_minutes_lock_the_account(api: Api) -> None:
     assert locked.json()["type"] == "urn:healthid-vn:problem:locked-out"
     other = api.client.post(
         "/oauth/token",
-        data={"grant_type": "password", "username": "authority", "password": PASSWORD},
+        data={
+            "grant_type": "password",
+            "username": "authority",
+            "password": PASSWORD,
+            "totp": api.totp("authority"),
+        },
     )
     assert other.status_code == 200
 

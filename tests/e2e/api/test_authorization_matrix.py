@@ -97,6 +97,10 @@ def _throwaway_user(api: Api) -> str:
 
 
 def _throwaway_client(api: Api) -> str:
+    # One per caller, and only admins disable theirs: more than the default cap of five.
+    accounts.set_facility_limits(
+        deps=api.registry.deps, caller=operator(), code=FACILITY, max_clients=100
+    )
     return accounts.add_client(
         deps=api.registry.deps,
         caller=operator(),
@@ -289,6 +293,13 @@ ROUTES: dict[tuple[str, str], tuple[Builder, dict[str, int]]] = {
             {"json": {"code": f"{next(_serial):05d}", "name": "Trạm y tế", "province": "01"}},
         ),
         allowed(201, {"admin"}),
+    ),
+    ("PUT", "/api/v1/admin/facilities/{code}/limits"): (
+        lambda api: (
+            f"/api/v1/admin/facilities/{FACILITY}/limits",
+            {"json": {"max_users": 60 + next(_serial) % 10, "max_clients": 6}},
+        ),
+        allowed(200, {"admin"}),
     ),
     ("GET", "/api/v1/admin/facilities"): (
         lambda api: ("/api/v1/admin/facilities", {}),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -149,6 +149,15 @@ class FacilityOut(BaseModel):
     name: str
     province_code: str
     active: bool
+    max_users: int = Field(description="Enabled users the facility may hold")
+    max_clients: int = Field(description="Enabled API clients the facility may hold")
+
+
+class FacilityLimitsIn(Strict):
+    """Either or both; only an admin may change them."""
+
+    max_users: int | None = Field(None, examples=[80])
+    max_clients: int | None = Field(None, examples=[8])
 
 
 class UserIn(Strict):
@@ -167,6 +176,12 @@ class UserOut(BaseModel):
 
 class ClientIn(Strict):
     facility_code: str
+    jwks: dict[str, Any] | None = Field(
+        None,
+        description="The client's public keys (a JSON Web Key Set) for private_key_jwt "
+        "(RFC 7523): the client then has no secret and signs client assertions instead",
+        examples=[{"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "k1", "x": "…"}]}],
+    )
 
 
 class ClientOut(BaseModel):
@@ -177,7 +192,9 @@ class ClientOut(BaseModel):
 
 class NewClientOut(BaseModel):
     client_id: str
-    client_secret: str = Field(description="Shown once; store it safely")
+    client_secret: str | None = Field(
+        description="Shown once; store it safely. None for a client registered with a jwks"
+    )
 
 
 class TokenOut(BaseModel):

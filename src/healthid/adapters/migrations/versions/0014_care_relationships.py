@@ -6,7 +6,7 @@ own patient number), or a member of its staff holds a time-limited break-glass
 grant; the grant's justification is sealed like other personal fields.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-03
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"  # 0013 (the access-auth branch) slots in before this on merge
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
