@@ -139,7 +139,8 @@ def test_a_valid_assertion_gets_a_token_that_works(api: Api, system: System) -> 
     assert 0 < body["expires_in"] <= 300
     claims = jwt.decode(body["access_token"], options={"verify_signature": False})
     assert (claims["sub"], claims["kind"], claims["fac"]) == (system.client_id, "client", FACILITY)
-    lookup = api.client.get(LOOKUP, headers={"Authorization": f"Bearer {body['access_token']}"})
+    bearer = {"Authorization": f"Bearer {body['access_token']}", "X-Purpose": "TREAT"}
+    lookup = api.client.get(LOOKUP, headers=bearer)
     assert lookup.status_code == 200
     # The configured public URL is an audience too; client_id in the form may name it.
     configured = system.sign(system.claims(aud=[CONFIGURED_URL, "https://elsewhere"]))
