@@ -19,8 +19,9 @@ class Settings(BaseSettings):
     keys: Path | None = None
     language: str = "vi"
     # Where facility systems reach this registry: a client assertion (RFC 7523) must name
-    # <public_url>/oauth/token as its audience (the URL a request came to is accepted too).
-    public_url: str = "http://127.0.0.1:8000"
+    # <public_url>/oauth/token as its audience. Unset (development only), the URL a request
+    # came to is accepted instead: it follows the Host header, which the caller chooses.
+    public_url: str | None = None
     lookup_quota_per_user: int = 300
     lookup_quota_per_client: int = 3000
     # Every account and system of one facility together: sized for a large hospital

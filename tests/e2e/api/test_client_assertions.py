@@ -28,7 +28,7 @@ from healthid.services.access import operator
 from tests.e2e.api.conftest import FACILITY, Api
 
 TOKEN_URL = "http://testserver/oauth/token"  # where the test client's requests arrive
-CONFIGURED_URL = "http://127.0.0.1:8000/oauth/token"  # HEALTHID_PUBLIC_URL's default
+CONFIGURED_URL = "http://127.0.0.1:8000/oauth/token"  # a HEALTHID_PUBLIC_URL, when set
 LOOKUP = "/api/v1/facility/patients"
 
 PrivateKey = Ed25519PrivateKey | rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
@@ -142,10 +142,18 @@ def test_a_valid_assertion_gets_a_token_that_works(api: Api, system: System) -> 
     bearer = {"Authorization": f"Bearer {body['access_token']}", "X-Purpose": "TREAT"}
     lookup = api.client.get(LOOKUP, headers=bearer)
     assert lookup.status_code == 200
-    # The configured public URL is an audience too; client_id in the form may name it.
+    assert system.token(system.sign(system.claims(aud=TOKEN_URL + "/"))).status_code == 200
+
+
+def test_with_a_public_url_set_only_its_token_url_is_an_audience(
+    api: Api, system: System
+) -> None:
+    """The URL a request came to follows the caller's Host header: in production
+    (HEALTHID_PUBLIC_URL set) an assertion made for another server never passes."""
+    api.registry.settings.public_url = CONFIGURED_URL.removesuffix("/oauth/token")
     configured = system.sign(system.claims(aud=[CONFIGURED_URL, "https://elsewhere"]))
     assert system.token(configured, client_id=system.client_id).status_code == 200
-    assert system.token(system.sign(system.claims(aud=TOKEN_URL + "/"))).status_code == 200
+    assert system.token(system.sign(system.claims(aud=TOKEN_URL))).status_code == 401
 
 
 @pytest.mark.parametrize(

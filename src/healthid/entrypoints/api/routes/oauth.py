@@ -28,11 +28,13 @@ def _unsupported() -> ValidationError:
     )
 
 
-def _audiences(public_url: str, request: Request) -> list[str]:
-    """The token URL an assertion may name: the configured public one, or the one the
-    request came to (a registry reached under another name in a test or on a LAN)."""
-    configured = public_url.rstrip("/") + "/oauth/token"
-    return [configured, str(request.url.replace(query="", fragment=""))]
+def _audiences(public_url: str | None, request: Request) -> list[str]:
+    """The token URL an assertion may name: the configured public one (production), else
+    the one the request came to (development; it follows the caller's Host header, so an
+    assertion made for another server would pass: set HEALTHID_PUBLIC_URL in production)."""
+    if public_url:
+        return [public_url.rstrip("/") + "/oauth/token"]
+    return [str(request.url.replace(query="", fragment=""))]
 
 
 @router.post("/token", response_model=TokenOut)
