@@ -36,7 +36,8 @@ class Frequencies:
     """Shares of values among people; ``middle`` is P(middle name | given name)."""
 
     family: dict[str, float] = field(default_factory=dict)  # surname group -> share
-    middle: dict[str, float] = field(default_factory=dict)  # "MIDDLE|GIVEN" (folded) -> P
+    # "MIDDLE|GIVEN" (folded) -> P(middle | given); "MIDDLE|*" -> P(middle) among all
+    middle: dict[str, float] = field(default_factory=dict)
     years: dict[str, float] = field(default_factory=dict)  # birth year (as text) -> share
     provinces: dict[str, float] = field(default_factory=dict)  # birth province -> share
 
@@ -62,7 +63,11 @@ class Frequencies:
         return max(self.family.get(group, 0.0), FLOORS["family"])
 
     def middle_share(self, middle_folded: str, given_folded: str) -> float:
-        return max(self.middle.get(f"{middle_folded}|{given_folded}", 0.0), FLOORS["middle"])
+        """P(middle | given); for a pair not counted, the middle name's share overall."""
+        share = self.middle.get(f"{middle_folded}|{given_folded}")
+        if share is None:
+            share = self.middle.get(f"{middle_folded}|*", 0.0)
+        return max(share, FLOORS["middle"])
 
     def year_share(self, year: int) -> float:
         return max(self.years.get(str(year), 0.0), FLOORS["year"])
@@ -71,9 +76,14 @@ class Frequencies:
         return max(self.provinces.get(code, 0.0), FLOORS["province"])
 
 
-def given_share(given_tf: dict[str, float], given_folded: str) -> float:
-    """The share of a given name: counted, or the floor of rare names."""
-    return max(given_tf.get(given_folded, 0.0), FLOORS["given"])
+def given_share(given_tf: dict[str, float], given_folded: str, unknown: float) -> float:
+    """The share of a given name: counted, or ``unknown`` for a name the count does not hold.
+
+    A name the reference population lacks is not thereby rare (a register of real
+    people holds hundreds the reference never drew): it weighs as an average name.
+    """
+    share = given_tf.get(given_folded)
+    return unknown if share is None else max(share, FLOORS["given"])
 
 
 def count(records: Iterable[MatchRecord]) -> tuple[Frequencies, dict[str, float]]:
@@ -96,11 +106,15 @@ def count(records: Iterable[MatchRecord]) -> tuple[Frequencies, dict[str, float]
     with_middle: dict[str, int] = defaultdict(int)
     for key, c in pairs.items():
         with_middle[key.rsplit("|", 1)[1]] += c
+    middles: Counter[str] = Counter()
+    for key, c in pairs.items():
+        middles[f"{key.rsplit('|', 1)[0]}|*"] += c
     placed = sum(provinces.values()) or 1
     tables = Frequencies(
         family={k: c / n for k, c in family.items() if c >= MIN_COUNT},
         middle={
-            k: c / with_middle[k.rsplit("|", 1)[1]] for k, c in pairs.items() if c >= MIN_COUNT
+            **{k: c / with_middle[k.rsplit("|", 1)[1]] for k, c in pairs.items() if c >= MIN_COUNT},
+            **{k: c / sum(middles.values()) for k, c in middles.items() if c >= MIN_COUNT},
         },
         years={k: c / n for k, c in years.items() if c >= MIN_COUNT},
         provinces={k: c / placed for k, c in provinces.items() if c >= MIN_COUNT},

@@ -27,7 +27,7 @@ from healthid.matching.comparisons import (
 )
 from healthid.matching.frequencies import FLOORS, Frequencies, given_share
 from healthid.matching.normalise import MatchRecord
-from healthid.matching.rules import hard_rule, year_only
+from healthid.matching.rules import hard_rule, reviewable, year_only
 
 MODEL_FILE = "model.json"
 
@@ -148,7 +148,10 @@ class Model:
     def weight(self, comparison: str, level: str, value: str | None = None) -> float:
         """A level's weight; for an agreeing given name, weighed by how common ``value`` is."""
         if comparison == "given" and level in {"exact", "folded"} and value is not None:
-            return math.log2(self.m["given"][level] / given_share(self.given_tf, value))
+            # A name not counted weighs as an average one (the exact level's u, for both
+            # levels: a name with or without its marks is no rarer than the name).
+            unknown = self.u["given"]["exact"]
+            return math.log2(self.m["given"][level] / given_share(self.given_tf, value, unknown))
         return math.log2(self.m[comparison][level] / self.u[comparison][level])
 
     def judged_for(self, population: int | None = None) -> int:
@@ -238,7 +241,7 @@ class Model:
         """People of the population expected to share ``record``'s full name and birth year."""
         names = self.names
         share = names.family_share(record.surname_group) * given_share(
-            self.given_tf, record.given_folded
+            self.given_tf, record.given_folded, self.u["given"]["exact"]
         )
         if record.middle:
             share *= names.middle_share(fold_diacritics(record.middle), record.given_folded)
@@ -357,13 +360,19 @@ class Model:
         if year_only(a, b, levels):
             namesakes = self.namesakes(a if a.middle else b, population)
         rule = hard_rule(a, b, levels, namesakes_of_year=namesakes)
+        decision = self.decide(probability, rule)
+        if decision == Decision.REVIEW and rule is not None:
+            # Even odds for the registry's own size (given only by a whole-registry pass).
+            now = population is not None and total - prior + self.prior_log_odds(population) >= 0
+            if not reviewable(a, b, levels, rule, likely_now=now):
+                decision = Decision.NEW
         return Scored(
             a.key,
             b.key,
             probability,
             weights,
             levels,
-            self.decide(probability, rule),
+            decision,
             rule,
             namesakes,
             judged_for,

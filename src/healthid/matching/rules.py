@@ -49,6 +49,24 @@ def year_only(a: MatchRecord, b: MatchRecord, levels: dict[str, str]) -> bool:
     )
 
 
+def reviewable(
+    a: MatchRecord, b: MatchRecord, levels: dict[str, str], rule: str | None, *, likely_now: bool
+) -> bool:
+    """Whether a person could decide this pair: False sends it to NEW, not the review queue.
+
+    A common name with a birth year only, no identifier and no shared home (ward or
+    household) is hundreds of people at national scale: a reviewer would see two
+    records as alike as any two of those namesakes, and the queue would fill with
+    them (four in five review pairs of a million distinct people). It is queued only
+    if it is ``likely_now``: even odds in the registry as it stands, whose namesakes
+    are few enough for a reviewer to tell apart. A merge, which must hold when
+    everyone is registered, is never made on it (the rule).
+    """
+    if rule != COMMON_NAME_YEAR_ONLY or likely_now:
+        return True
+    return levels["ward"] == "equal" or (a.household is not None and a.household == b.household)
+
+
 def hard_rule(
     a: MatchRecord, b: MatchRecord, levels: dict[str, str], *, namesakes_of_year: float = 0.0
 ) -> str | None:
