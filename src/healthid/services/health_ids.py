@@ -166,6 +166,9 @@ class _UnitOfWorkReads:
     def candidates(self, registration: Registration) -> list[MatchRecord]:
         return candidates(self._uow, self._places, registration.keys)
 
+    def population(self) -> int | None:
+        return self._uow.persons.estimated_count() or None  # None: no statistics yet
+
 
 def candidates(uow: UnitOfWork, places: AdminUnits, keys: Iterable[str]) -> list[MatchRecord]:
     """Stored persons sharing a blocking key, read by index in one statement, as matched."""

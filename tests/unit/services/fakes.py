@@ -74,6 +74,9 @@ class FakePersons:
         for key in keys:
             self.store.blocks.setdefault(key, set()).add(person_id)
 
+    def estimated_count(self) -> int:
+        return len(self.store.persons)
+
     def candidate_inputs(self, keys: set[str], *, limit: int) -> list[MatchInput]:
         ids = sorted({p for key in keys for p in self.store.blocks.get(key, set())})
         return [

@@ -91,6 +91,10 @@ class PersonRepository(Protocol):
         loaded whole after.
         """
 
+    def estimated_count(self) -> int:
+        """About how many persons are stored, from the database's own statistics (0 if it
+        has none yet): cheap enough for every registration, unlike a count."""
+
     # Set at a time, for the batch deduplication's merges: a statement per batch, not per pair.
 
     def merge_states(self, person_ids: Collection[str]) -> dict[str, str | None]:

@@ -89,6 +89,9 @@ class BatchSync:
         self.index = RunIndex()
         self._started = False
         self.initial_load = False  # the run started on an empty registry
+        # The registry's size as the run knows it: the database's estimate when the run
+        # started, and every person the run added since (read once a run, not a row).
+        self.population = 0
 
     def decide(
         self, rows: list[ExtractRow], inflight: ChunkWrites | None = None
@@ -101,6 +104,8 @@ class BatchSync:
                 if not self._started:  # an initial load needs no key read from the database
                     self.initial_load = uow.bulk.holds_no_persons()
                     self.index.complete = self.initial_load
+                    if not self.initial_load:
+                        self.population = uow.persons.estimated_count()
                     self._started = True
                 chunk = self._read(uow.bulk, rows, inflight)
                 prepared = [self._prepare(chunk, row) for row in rows]
@@ -288,7 +293,8 @@ class BatchSync:
 
     def _establish(self, chunk: _Chunk, p: Registration) -> tuple[str, str]:
         """Where ``place`` lands the row, written into the chunk as registration writes it."""
-        placement = place(p, _ChunkReads(chunk, self.index), self._deps.model)
+        reads = _ChunkReads(chunk, self.index, self.population)
+        placement = place(p, reads, self._deps.model)
         landing, owner = placement.landing, placement.person_id
         if landing == Landing.EXISTING and owner is not None:
             return "linked", owner
@@ -382,6 +388,7 @@ class BatchSync:
         keys: set[str] | None = None,
     ) -> None:
         chunk.writes.persons[person.id] = person
+        self.population += 1  # counted when decided: a refused chunk overcounts, harmlessly
         for identifier in person.identifiers:
             chunk.owners[identifier] = person.id
             chunk.writes.identifiers.append((person.id, identifier, chunk.now))
@@ -402,9 +409,10 @@ class BatchSync:
 class _ChunkReads:
     """``place``'s reads through what the chunk read in bulk and the run's index."""
 
-    def __init__(self, chunk: _Chunk, index: RunIndex) -> None:
+    def __init__(self, chunk: _Chunk, index: RunIndex, population: int) -> None:
         self._chunk = chunk
         self._index = index
+        self._population = population
 
     def id_holder(self, si: str) -> tuple[str, HealthIdStatus] | None:
         return self._chunk.ids_by_si.get(si)
@@ -418,6 +426,9 @@ class _ChunkReads:
 
     def candidates(self, registration: Registration) -> list[MatchRecord]:
         return self._index.candidates(set(registration.keys))
+
+    def population(self) -> int | None:
+        return self._population or None
 
 
 def _as_committed(
