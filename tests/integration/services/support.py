@@ -21,7 +21,6 @@ from healthid.services import matcher as matching
 from healthid.services.health_ids import birthplace_key
 from healthid.services.use_case import retry_lost_race
 
-
 # A registry this small: two records of one name, date and birthplace are one person.
 SMALL_POPULATION = 1_000
 
