@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -225,6 +226,11 @@ class MergeRow(Base):
     merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     unmerged_by: Mapped[str | None] = mapped_column(String(64))
     unmerged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Decided by the score alone (batch deduplication): the authority's audit list.
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+Index("ix_merges_automatic_merged_at", MergeRow.automatic, MergeRow.merged_at)
 
 
 class SyncSourceRow(Base):

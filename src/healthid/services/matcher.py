@@ -118,7 +118,9 @@ def review_pair(a: str, b: str, scored: Scored, at: datetime) -> ReviewPair:
         person_a=a,
         person_b=b,
         probability=scored.probability,
-        weights={name: (scored.levels[name], round(w, 3)) for name, w in scored.weights.items()},
+        # The evidence that decides the pair, kept with it: a reviewer's view, and for a
+        # pair the batch deduplication merges on its own, the record of why.
+        weights=scored.evidence(),
         created_at=at,
         status=ReviewStatus.PENDING,
     )

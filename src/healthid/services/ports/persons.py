@@ -11,7 +11,7 @@ from healthid.domain.birth_date import BirthDate
 from healthid.domain.identifiers import Identifier
 from healthid.domain.issuance import IssuedHealthId
 from healthid.domain.person import Person
-from healthid.domain.review import Merge, ReviewPair
+from healthid.domain.review import AutomaticMerge, Merge, ReviewPair
 
 
 @dataclass(frozen=True)
@@ -164,3 +164,6 @@ class ReviewRepository(Protocol):
     def get_merge(self, merge_id: str) -> Merge | None: ...
 
     def mark_unmerged(self, merge_id: str, by: str, at: datetime) -> None: ...
+
+    def automatic_merges(self, *, limit: int) -> Sequence[AutomaticMerge]:
+        """Merges no person decided, the latest first, each with its review pair."""
