@@ -45,6 +45,11 @@ class PersonRow(Base):
     birthplace_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     address_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Keyed blind indexes of the BHXH household code (MA_HO_GD) and residence ward the
+    # person was first recorded with, for matching only (twins share both): compared for
+    # equality, never read back as values.
+    household_index: Mapped[str | None] = mapped_column(String(32))
+    ward_index: Mapped[str | None] = mapped_column(String(32))
     # Set when merged into another person: the row stays, so an unmerge can restore it.
     merged_into: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

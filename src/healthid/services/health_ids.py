@@ -202,6 +202,9 @@ def establish(uow: UnitOfWork, deps: Deps, reg: Registration) -> Established:
         now = deps.clock.now()
         person = Person(new_id(), reg.demographics, now, now, list(reg.identifiers))
         uow.persons.add(person)
+        home = (reg.record.household, reg.record.ward)
+        if home != (None, None):  # a BHXH row's household and ward, kept for matching
+            uow.persons.set_home(person.id, *home)
         if placement.scored is not None:  # the stored person it may be: a person decides
             matcher.queue_review(uow, deps.clock, placement.scored.a, person.id, placement.scored)
         return _issue(uow, deps, reg, person, placement, new=True)

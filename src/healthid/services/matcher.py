@@ -35,8 +35,15 @@ def train(uow: UnitOfWork, deps: Deps, trainer: ModelTrainer) -> Model:
 
 
 def record_of(
-    *, key: str, demographics: Demographics, identifiers: list[Identifier], places: AdminUnits
+    *,
+    key: str,
+    demographics: Demographics,
+    identifiers: list[Identifier],
+    places: AdminUnits,
+    household: str | None = None,
+    ward: str | None = None,
 ) -> MatchRecord:
+    """``household``, ``ward``: their blind indexes (``PersonRepository.home_indexes``)."""
     cccd = next((i.value for i in identifiers if i.system == IdentifierSystem.CCCD), None)
     place = places.resolve_birthplace(demographics.birthplace) if demographics.birthplace else None
     return match_record(
@@ -46,6 +53,8 @@ def record_of(
         sex=str(demographics.sex),
         cccd=cccd,
         birth_province=place.code if place else None,
+        household=household,
+        ward=ward,
     )
 
 
@@ -64,6 +73,8 @@ def input_record(item: MatchInput, places: AdminUnits) -> MatchRecord:
         sex=item.sex,
         cccd=item.cccd,
         birth_province=place.code if place else None,
+        household=item.household,
+        ward=item.ward,
     )
 
 

@@ -24,6 +24,10 @@ class MatchInput:
     sex: str
     birthplace: str | None
     cccd: str | None
+    # Blind indexes of the household and ward the person was recorded with (matching
+    # compares them for equality only), or None.
+    household: str | None = None
+    ward: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,14 @@ class PersonRepository(Protocol):
         matching uses are decrypted; the one person a registration links to is
         loaded whole after.
         """
+
+    def home_indexes(
+        self, household: str | None, ward: str | None
+    ) -> tuple[str | None, str | None]:
+        """The blind indexes a household code and ward code are stored and compared as."""
+
+    def set_home(self, person_id: str, household: str | None, ward: str | None) -> None:
+        """Record a new person's household and ward (as ``home_indexes`` made them)."""
 
     def estimated_count(self) -> int:
         """About how many persons are stored, from the database's own statistics (0 if it
