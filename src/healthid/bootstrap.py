@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Self
 
@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from healthid.adapters.admin_units import PackagedAdminUnits
+from healthid.adapters.client_keys import JwksClientKeys
 from healthid.adapters.credentials import Argon2Hasher, JwtSigner
 from healthid.adapters.crypto import BlindIndex, FieldCipher
 from healthid.adapters.database import holds_persons, make_engine, migrate
@@ -29,8 +30,10 @@ from healthid.adapters.totp import PyOtpCodes
 from healthid.adapters.unit_of_work import SqlAlchemyUnitOfWork
 from healthid.config import Settings, load_settings
 from healthid.matching.model import Model
+from healthid.services.access import CarePolicy
 from healthid.services.deps import Deps
 from healthid.services.ports import (
+    ClientKeys,
     Clock,
     Inbox,
     ModelTrainer,
@@ -89,6 +92,10 @@ class Registry:
         return PyOtpCodes()
 
     @property
+    def client_keys(self) -> ClientKeys:
+        return JwksClientKeys()
+
+    @property
     def pair_finder(self) -> PairFinder:
         return SplinkPairFinder()
 
@@ -110,6 +117,14 @@ class Registry:
         return Quotas(
             per_user=self.settings.lookup_quota_per_user,
             per_client=self.settings.lookup_quota_per_client,
+            per_facility=self.settings.lookup_quota_per_facility,
+        )
+
+    @property
+    def care(self) -> CarePolicy:
+        return CarePolicy(
+            relationship=timedelta(days=self.settings.care_relationship_days),
+            break_glass=timedelta(hours=self.settings.break_glass_hours),
         )
 
     @cached_property
@@ -134,6 +149,7 @@ class Registry:
             clock=self.clock,
             model=self.model,
             quotas=self.quotas,
+            care=self.care,
         )
 
     def inbox(self) -> Inbox | None:

@@ -18,8 +18,17 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     keys: Path | None = None
     language: str = "vi"
+    # Where facility systems reach this registry: a client assertion (RFC 7523) must name
+    # <public_url>/oauth/token as its audience (the URL a request came to is accepted too).
+    public_url: str = "http://127.0.0.1:8000"
     lookup_quota_per_user: int = 300
     lookup_quota_per_client: int = 3000
+    # Every account and system of one facility together: sized for a large hospital
+    # (about 5,000 visits a day, most of them in the morning's four hours).
+    lookup_quota_per_facility: int = 20_000
+    # How long a match, a registration or an MRN gives a facility sight of a person.
+    care_relationship_days: int = Field(default=365, ge=1, le=3650)
+    break_glass_hours: int = Field(default=4, ge=1, le=24)
     match_model: Path | None = None  # a model written by `healthid train`
     # The portal signs an idle browser out after this long (Công văn 6827: shared
     # reception desks). Shorter is allowed; longer than 15 minutes is not.

@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from jwt.algorithms import OKPAlgorithm
 from typer.testing import CliRunner
 
 from healthid.entrypoints.cli.app import app
@@ -99,3 +101,52 @@ def test_demo_seeds_accounts_prints_credentials_and_is_repeatable(cli: CliRunner
     second = cli.invoke(app, ["demo", "--no-serve"])
     assert second.exit_code == 0, second.output
     assert "http://127.0.0.1:8000/docs" in second.stdout
+    # Each run's client replaces the last: many runs never fill the facility's cap of five.
+    for _ in range(5):
+        assert cli.invoke(app, ["demo", "--no-serve"]).exit_code == 0
+
+
+def test_client_add_with_jwks_prints_only_the_client_id(cli: CliRunner, tmp_path: Path) -> None:
+    key = Ed25519PrivateKey.generate()
+    jwks = tmp_path / "jwks.json"
+    public = OKPAlgorithm.to_jwk(key.public_key(), as_dict=True)
+    jwks.write_text(json.dumps({"keys": [{**public, "kid": "bv-2026"}]}), encoding="utf-8")
+    result = cli.invoke(
+        app, ["client", "add", "--facility", "01001", "--jwks", str(jwks), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(result.stdout)) == {"client_id"}
+    private = tmp_path / "private.json"
+    private.write_text(
+        json.dumps({"keys": [OKPAlgorithm.to_jwk(key, as_dict=True)]}), encoding="utf-8"
+    )
+    refused = cli.invoke(
+        app, ["client", "add", "--facility", "01001", "--jwks", str(private), "--json"]
+    )
+    assert refused.exit_code == 2
+    assert "jwks.keys[0]" in refused.stderr
+    assert OKPAlgorithm.to_jwk(key, as_dict=True)["d"] not in refused.output
+    missing = cli.invoke(
+        app, ["client", "add", "--facility", "01001", "--jwks", str(tmp_path / "none.json")]
+    )
+    assert missing.exit_code == 2
+    assert "jwks" in missing.stderr
+
+
+def test_facility_limits_are_set_by_the_operator_and_hold(cli: CliRunner) -> None:
+    lowered = cli.invoke(app, ["facility", "limits", "--code", "01001", "--clients", "1"])
+    assert lowered.exit_code == 0, lowered.output
+    assert "1 API clients" in lowered.stdout
+    assert cli.invoke(app, ["client", "add", "--facility", "01001", "--json"]).exit_code == 0
+    full = cli.invoke(app, ["client", "add", "--facility", "01001", "--json"])
+    assert full.exit_code == 2
+    assert "client_limit" in full.stderr or "giới hạn" in full.stderr
+    raised = cli.invoke(
+        app, ["facility", "limits", "--code", "01001", "--users", "80", "--clients", "8"]
+    )
+    assert raised.exit_code == 0, raised.output
+    assert "80 users and 8 API clients" in raised.stdout
+    assert cli.invoke(app, ["client", "add", "--facility", "01001", "--json"]).exit_code == 0
+    bad = cli.invoke(app, ["facility", "limits", "--code", "01001", "--users", "0"])
+    assert bad.exit_code == 2
+    assert "max_users" in bad.stderr

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, literal, select, update
+from sqlalchemy import Table, delete, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from healthid.adapters.row_encoding import AUDIT_COLUMNS, as_dict, audit_row
@@ -19,6 +21,7 @@ from healthid.adapters.tables import (
     IssuanceRequestRow,
     LoginFailureRow,
     RevokedTokenRow,
+    UsedClientAssertionRow,
     UserRow,
 )
 from healthid.domain.accounts import ApiClient, Facility, Role, User
@@ -63,17 +66,58 @@ class SqlAccountRepository:
                 name=facility.name,
                 province_code=facility.province_code,
                 active=facility.active,
+                max_users=facility.max_users,
+                max_clients=facility.max_clients,
             )
         )
         self._session.flush()
 
+    @staticmethod
+    def _facility(row: FacilityRow) -> Facility:
+        return Facility(
+            row.code, row.name, row.province_code, row.active, row.max_users, row.max_clients
+        )
+
     def get_facility(self, code: str) -> Facility | None:
         row = self._session.get(FacilityRow, code)
-        return None if row is None else Facility(row.code, row.name, row.province_code, row.active)
+        return None if row is None else self._facility(row)
 
     def list_facilities(self) -> list[Facility]:
         rows = self._session.scalars(select(FacilityRow).order_by(FacilityRow.code))
-        return [Facility(r.code, r.name, r.province_code, r.active) for r in rows]
+        return [self._facility(r) for r in rows]
+
+    def lock_facility(self, code: str) -> Facility | None:
+        # SQLite ignores FOR UPDATE: its transactions take the write lock at BEGIN IMMEDIATE.
+        row = self._session.scalar(
+            select(FacilityRow)
+            .where(FacilityRow.code == code)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return None if row is None else self._facility(row)
+
+    def count_enabled(self, facility_code: str) -> tuple[int, int]:
+        users = (
+            select(func.count())
+            .select_from(UserRow)
+            .where(UserRow.facility_code == facility_code, UserRow.disabled.is_(False))
+            .scalar_subquery()
+        )
+        clients = (
+            select(func.count())
+            .select_from(ApiClientRow)
+            .where(ApiClientRow.facility_code == facility_code, ApiClientRow.disabled.is_(False))
+            .scalar_subquery()
+        )
+        row = self._session.execute(select(users, clients)).one()
+        return int(row[0]), int(row[1])
+
+    def set_facility_limits(self, code: str, max_users: int, max_clients: int) -> None:
+        self._session.execute(
+            update(FacilityRow)
+            .where(FacilityRow.code == code)
+            .values(max_users=max_users, max_clients=max_clients)
+        )
 
     def add_user(self, user: User) -> None:
         self._session.add(
@@ -121,22 +165,24 @@ class SqlAccountRepository:
                 facility_code=client.facility_code,
                 secret_hash=client.secret_hash,
                 disabled=client.disabled,
+                jwks=client.jwks,
             )
         )
         self._session.flush()
 
+    @staticmethod
+    def _client(row: ApiClientRow) -> ApiClient:
+        return ApiClient(row.client_id, row.facility_code, row.secret_hash, row.disabled, row.jwks)
+
     def get_client(self, client_id: str) -> ApiClient | None:
         row = self._session.get(ApiClientRow, client_id)
-        if row is None:
-            return None
-        return ApiClient(row.client_id, row.facility_code, row.secret_hash, row.disabled)
+        return None if row is None else self._client(row)
 
     def list_clients(self, facility_code: str | None = None) -> list[ApiClient]:
         query = select(ApiClientRow).order_by(ApiClientRow.client_id)
         if facility_code is not None:
             query = query.where(ApiClientRow.facility_code == facility_code)
-        rows = self._session.scalars(query)
-        return [ApiClient(r.client_id, r.facility_code, r.secret_hash, r.disabled) for r in rows]
+        return [self._client(r) for r in self._session.scalars(query)]
 
     def set_client_disabled(self, client_id: str, disabled: bool) -> None:
         self._session.execute(
@@ -144,6 +190,21 @@ class SqlAccountRepository:
             .where(ApiClientRow.client_id == client_id)
             .values(disabled=disabled)
         )
+
+    def use_client_assertion(self, key: str, expires_at: datetime, now: datetime) -> bool:
+        used = UsedClientAssertionRow
+        self._session.execute(delete(used).where(used.expires_at < now))
+        # ON CONFLICT DO NOTHING: a concurrent insert of the same key waits for the other
+        # transaction and then inserts nothing, so exactly one use counts.
+        dialect = self._session.get_bind().dialect.name
+        dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            dialect_insert(used)
+            .values(key=key, expires_at=expires_at)
+            .on_conflict_do_nothing(index_elements=[used.key])
+            .returning(used.key)  # a row back only if this insert made it (rowcount is -1)
+        )
+        return self._session.execute(statement).first() is not None
 
     def add_login_failure(self, username: str, at: datetime) -> None:
         self._session.add(LoginFailureRow(username=username[:64], at=at))

@@ -27,8 +27,8 @@ _EARLIER = select(func.coalesce(func.sum(_T.c.count), 0)).where(
 _COUNT_POSTGRES = text(
     """
     WITH this_minute AS (
-        INSERT INTO quota_counters (subject, bucket, count) VALUES (:subject, :bucket, 1)
-        ON CONFLICT (subject, bucket) DO UPDATE SET count = quota_counters.count + 1
+        INSERT INTO quota_counters (subject, bucket, count) VALUES (:subject, :bucket, :by)
+        ON CONFLICT (subject, bucket) DO UPDATE SET count = quota_counters.count + :by
         RETURNING count
     )
     SELECT this_minute.count + (
@@ -39,9 +39,9 @@ _COUNT_POSTGRES = text(
 )
 _UPSERT_SQLITE = (
     sqlite_insert(_T)
-    .values(subject=bindparam("subject"), bucket=bindparam("bucket"), count=1)
+    .values(subject=bindparam("subject"), bucket=bindparam("bucket"), count=bindparam("by"))
     .on_conflict_do_update(
-        index_elements=[_T.c.subject, _T.c.bucket], set_={"count": _T.c.count + 1}
+        index_elements=[_T.c.subject, _T.c.bucket], set_={"count": _T.c.count + bindparam("by")}
     )
     .returning(_T.c.count)
 )
@@ -51,8 +51,8 @@ class SqlQuotaRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def increment(self, subject: str, bucket: datetime, since: datetime) -> int:
-        params = {"subject": subject, "bucket": bucket, "since": since}
+    def increment(self, subject: str, bucket: datetime, since: datetime, by: int = 1) -> int:
+        params = {"subject": subject, "bucket": bucket, "since": since, "by": by}
         if self._session.get_bind().dialect.name == "postgresql":
             return int(self._session.execute(_COUNT_POSTGRES, params).scalar_one())
         # SQLite: the whole database is locked for the transaction (BEGIN IMMEDIATE).

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
     Integer,
+    Row,
     Select,
     String,
     Table,
@@ -77,27 +78,33 @@ _OWNER = select(_IDENTIFIERS.c.person_id).where(
     _IDENTIFIERS.c.value_index == bindparam("index"),
 )
 
-# The hot lookup: identifier -> person -> their Health IDs, one statement (a row an ID).
+# A person with their Health IDs (a row an ID), only what a card shows.
+_CARD_COLUMNS = (
+    _PERSONS.c.id.label("pid"),
+    _PERSONS.c.full_name_ct,
+    _PERSONS.c.birth_date_ct,
+    _PERSONS.c.sex,
+    *(c for c in _HEALTH_IDS.c if c.name != "person_id"),
+    _HEALTH_IDS.c.person_id,
+)
+_WITH_IDS = _PERSONS.outerjoin(_HEALTH_IDS, _HEALTH_IDS.c.person_id == _PERSONS.c.id)
+_ISSUE_ORDER = (_HEALTH_IDS.c.issued_at, _HEALTH_IDS.c.id)
+# The hot lookup: identifier -> person -> their Health IDs, one statement.
 _CARD = (
-    select(
-        _PERSONS.c.id.label("pid"),
-        _PERSONS.c.full_name_ct,
-        _PERSONS.c.birth_date_ct,
-        _PERSONS.c.sex,
-        *(c for c in _HEALTH_IDS.c if c.name != "person_id"),
-        _HEALTH_IDS.c.person_id,
-    )
-    .select_from(
-        _IDENTIFIERS.join(_PERSONS, _PERSONS.c.id == _IDENTIFIERS.c.person_id).outerjoin(
-            _HEALTH_IDS, _HEALTH_IDS.c.person_id == _PERSONS.c.id
-        )
-    )
+    select(*_CARD_COLUMNS)
+    .select_from(_IDENTIFIERS.join(_WITH_IDS, _PERSONS.c.id == _IDENTIFIERS.c.person_id))
     .where(
         _IDENTIFIERS.c.system == bindparam("system"),
         _IDENTIFIERS.c.scope == bindparam("scope"),
         _IDENTIFIERS.c.value_index == bindparam("index"),
     )
-    .order_by(_HEALTH_IDS.c.issued_at, _HEALTH_IDS.c.id)
+    .order_by(*_ISSUE_ORDER)
+)
+_CARD_OF_PERSON = (
+    select(*_CARD_COLUMNS)
+    .select_from(_WITH_IDS)
+    .where(_PERSONS.c.id == bindparam("person_id"))
+    .order_by(*_ISSUE_ORDER)
 )
 
 
@@ -203,9 +210,13 @@ class SqlPersonRepository:
 
     def card_by_identifier(self, identifier: Identifier) -> PersonCard | None:
         index = self._sealer.identifier_index(identifier.system, identifier.scope, identifier.value)
-        rows = self._session.execute(
-            _CARD, {"system": str(identifier.system), "scope": identifier.scope, "index": index}
-        ).all()
+        params = {"system": str(identifier.system), "scope": identifier.scope, "index": index}
+        return self._card(self._session.execute(_CARD, params).all())
+
+    def card(self, person_id: str) -> PersonCard | None:
+        return self._card(self._session.execute(_CARD_OF_PERSON, {"person_id": person_id}).all())
+
+    def _card(self, rows: Sequence[Row[Any]]) -> PersonCard | None:
         if not rows:
             return None
         first, open_ = rows[0], self._sealer.open

@@ -97,6 +97,9 @@ class FacilityRow(Base):
     province_code: Mapped[str] = mapped_column(String(2))
     province_version: Mapped[str] = mapped_column(String(4), default="2025")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Enabled accounts the facility may hold; only an admin changes them (issue 14).
+    max_users: Mapped[int] = mapped_column(Integer, default=50, server_default="50")
+    max_clients: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
 
 class UserRow(Base):
@@ -115,8 +118,22 @@ class ApiClientRow(Base):
 
     client_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     facility_code: Mapped[str] = mapped_column(ForeignKey("facilities.code"), index=True)
-    secret_hash: Mapped[str] = mapped_column(String(200))
+    # None for a client that signs assertions with its own key instead (RFC 7523).
+    secret_hash: Mapped[str | None] = mapped_column(String(200))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    jwks: Mapped[str | None] = mapped_column(Text)  # its public keys, a JWKS; never private
+
+
+class UsedClientAssertionRow(Base):
+    """A client assertion's id, kept until the assertion expires so it cannot be replayed.
+
+    ``key`` is the SHA-256 of the client id and the jti: nothing of the assertion itself.
+    """
+
+    __tablename__ = "used_client_assertions"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class LoginFailureRow(Base):
@@ -135,6 +152,36 @@ class RevokedTokenRow(Base):
 
     jti: Mapped[str] = mapped_column(String(32), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CareRelationshipRow(Base):
+    """A facility's care relationship with a person: it may see their demographics until."""
+
+    __tablename__ = "care_relationships"
+
+    facility_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    basis: Mapped[str] = mapped_column(String(16))  # match, registration, mrn
+    since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BreakGlassRow(Base):
+    """An emergency grant to one member of staff on one person; the justification sealed."""
+
+    __tablename__ = "break_glass_grants"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    facility_code: Mapped[str | None] = mapped_column(String(5))
+    person_id: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(16))
+    justification_ct: Mapped[bytes] = mapped_column(LargeBinary)
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+Index("ix_break_glass_actor_person", BreakGlassRow.actor, BreakGlassRow.person_id)
 
 
 class QuotaCounterRow(Base):

@@ -13,6 +13,7 @@ from healthid.adapters.account_repositories import (
     SqlAuditRepository,
     SqlIssuanceRequestRepository,
 )
+from healthid.adapters.care_repository import SqlCareRepository
 from healthid.adapters.health_id_repository import SqlHealthIdRepository
 from healthid.adapters.quota_repository import SqlQuotaRepository
 from healthid.adapters.repositories import SqlPersonRepository
@@ -24,6 +25,7 @@ from healthid.adapters.web_repository import SqlWebSessionRepository
 from healthid.services.ports import (
     AccountRepository,
     AuditRepository,
+    CareRepository,
     HealthIdRepository,
     IssuanceRequestRepository,
     PersonRepository,
@@ -57,6 +59,7 @@ class SqlAlchemyUnitOfWork:
         )
         self.bulk: SyncBulkRepository = SqlSyncBulkRepository(self.session, self._sealer)
         self.quotas: QuotaRepository = SqlQuotaRepository(self.session)
+        self.care: CareRepository = SqlCareRepository(self.session, self._sealer)
         return self
 
     def __exit__(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.orm import Session
 
 from healthid.adapters.store import Sealer, as_utc
@@ -80,3 +80,19 @@ class SqlWebSessionRepository:
         else:
             row.secret_ct, row.confirmed, row.last_step = sealed, factor.confirmed, factor.last_step
         self._session.flush()
+
+    def use_step(self, username: str, step: int) -> bool:
+        # One conditional UPDATE: of two requests presenting the same code, the second
+        # waits for the first's row lock, then finds last_step already at the step.
+        row = SecondFactorRow
+        result = self._session.execute(
+            update(row)
+            .where(
+                row.username == username,
+                or_(row.last_step.is_(None), row.last_step < step),
+            )
+            .values(last_step=step, confirmed=True)
+            .returning(row.username)  # a row back only if this update won
+            .execution_options(synchronize_session=False)
+        )
+        return result.first() is not None

@@ -9,12 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from healthid.domain.errors import ValidationError
+from healthid.domain.errors import ConflictError, ValidationError
 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 12
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+# Enabled accounts a facility may hold unless an admin raises it (issue 14): a facility
+# cannot mint accounts without bound to spread its lookup quota or hide who looked.
+DEFAULT_MAX_USERS = 50
+DEFAULT_MAX_CLIENTS = 5
+LIMIT_CEILING = 10_000  # a typo (800000) should not lift the cap in effect altogether
 
 
 class Role(StrEnum):
@@ -39,6 +44,8 @@ class Facility:
     name: str
     province_code: str
     active: bool = True
+    max_users: int = DEFAULT_MAX_USERS  # enabled users it may hold
+    max_clients: int = DEFAULT_MAX_CLIENTS  # enabled API clients it may hold
 
 
 @dataclass(frozen=True)
@@ -53,12 +60,14 @@ class User:
 
 @dataclass(frozen=True)
 class ApiClient:
-    """A connected facility system, authenticated with OAuth2 client credentials."""
+    """A connected facility system: OAuth2 client credentials, with a secret (its hash
+    here) or with assertions signed by its own key (RFC 7523; its public keys here)."""
 
     client_id: str
     facility_code: str
-    secret_hash: str
+    secret_hash: str | None
     disabled: bool = False
+    jwks: str | None = None  # a JSON Web Key Set of public keys only
 
 
 def parse_username(raw: str, *, field: str = "username") -> str:
@@ -150,3 +159,39 @@ def generate_password(length: int = 20) -> str:
         except ValidationError:
             continue
         return candidate
+
+
+def parse_limit(raw: int, *, field: str, minimum: int) -> int:
+    """A facility's cap on enabled accounts: a whole number within reason."""
+    if isinstance(raw, bool) or not isinstance(raw, int) or not minimum <= raw <= LIMIT_CEILING:
+        raise ValidationError(
+            field,
+            "out_of_range",
+            f"must be a whole number from {minimum} to {LIMIT_CEILING}",
+            f"phải là số nguyên từ {minimum} đến {LIMIT_CEILING}",
+        )
+    return raw
+
+
+class AccountLimitError(ConflictError):
+    """A facility already holds as many enabled accounts of a kind as it may."""
+
+    def __init__(self, kind: str, facility_code: str, limit: int) -> None:
+        self.kind, self.facility_code, self.limit = kind, facility_code, limit
+        users = kind == "users"
+        super().__init__(
+            "facility",
+            "user_limit" if users else "client_limit",
+            f"facility {facility_code} already has its limit of {limit} enabled "
+            f"{'users' if users else 'API clients'}; only an admin can raise it",
+            f"cơ sở {facility_code} đã đạt giới hạn {limit} "
+            f"{'tài khoản người dùng' if users else 'ứng dụng kết nối (API client)'} "
+            "đang hoạt động; chỉ quản trị viên hệ thống (admin) mới nâng được giới hạn này",
+        )
+
+
+def check_room(facility: Facility, kind: str, enabled: int) -> None:
+    """Raise ``AccountLimitError`` unless one more enabled account of ``kind`` fits."""
+    limit = facility.max_users if kind == "users" else facility.max_clients
+    if enabled >= limit:
+        raise AccountLimitError(kind, facility.code, limit)

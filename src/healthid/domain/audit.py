@@ -14,7 +14,9 @@ class Action(StrEnum):
     LOGOUT = "auth.logout"
     PERSON_REGISTER = "person.register"
     PERSON_LOOKUP = "person.lookup"
-    PERSON_READ = "person.read"  # the operator's healthid show
+    PERSON_READ = "person.read"  # a whole record: the operator's show, a facility's read
+    PERSON_MATCH = "person.match"  # an identifier with stated demographics
+    BREAK_GLASS = "person.break_glass"  # emergency access: every one is reviewed
     PERSON_CORRECT = "person.correct"
     PERSON_EXPORT = "person.export"  # a file of persons or review pairs
     SYNC_APPLY = "sync.apply"  # a person written by a BHXH extract's row
@@ -40,8 +42,18 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
-# Reads that reveal who a person is: these count against quotas.
-IDENTIFIABLE_READS = frozenset({Action.PERSON_LOOKUP})
+# Reads that reveal who a person is, or whether they are known: these count against
+# the quotas (services/quotas.py) and are what a patient's access history lists.
+IDENTIFIABLE_READS = frozenset(
+    {
+        Action.PERSON_LOOKUP,
+        Action.PERSON_MATCH,
+        Action.PERSON_READ,
+        Action.PERSON_REGISTER,
+        Action.BREAK_GLASS,
+        Action.FACILITY_PATIENTS,
+    }
+)
 
 
 @dataclass(frozen=True)

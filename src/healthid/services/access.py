@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 
 from healthid.domain.accounts import Role
@@ -22,9 +23,11 @@ class Permission(StrEnum):
     REVIEW_DUPLICATES = "review_duplicates"
     MANAGE_FACILITIES = "manage_facilities"
     MANAGE_ACCOUNTS = "manage_accounts"
+    SET_ACCOUNT_LIMITS = "set_account_limits"  # how many accounts a facility may hold
     READ_AUDIT = "read_audit"
     READ_SYNC_RUNS = "read_sync_runs"
 
+    BREAK_GLASS = "break_glass"  # emergency access to one person, for a few hours
     READ_PERSON = "read_person"  # a whole record by SI number or CCCD (the operator's show)
     CORRECT_PERSON = "correct_person"
     EXPORT_PERSONS = "export_persons"
@@ -48,9 +51,12 @@ POLICY: dict[Permission, frozenset[Role]] = {
     Permission.REVIEW_DUPLICATES: frozenset({Role.AUTHORITY}) | _OPERATOR,
     Permission.MANAGE_FACILITIES: frozenset({Role.ADMIN}) | _OPERATOR,
     Permission.MANAGE_ACCOUNTS: frozenset({Role.ADMIN, Role.FACILITY_ADMIN}) | _OPERATOR,
+    # Not a facility admin: the cap is what bounds how many accounts they can make.
+    Permission.SET_ACCOUNT_LIMITS: frozenset({Role.ADMIN}) | _OPERATOR,
     Permission.READ_AUDIT: frozenset({Role.ADMIN, Role.AUDITOR}) | _OPERATOR,
     # Runs and rejects hold no personal data (line, column, rule), but say what BHXH sent.
     Permission.READ_SYNC_RUNS: frozenset({Role.ADMIN, Role.AUDITOR}) | _OPERATOR,
+    Permission.BREAK_GLASS: _FACILITY,
     Permission.READ_PERSON: _OPERATOR,
     Permission.CORRECT_PERSON: _OPERATOR,
     Permission.EXPORT_PERSONS: _OPERATOR,
@@ -94,6 +100,14 @@ class RequestContext:
 
     source: str | None = None
     purpose: str | None = None
+
+
+@dataclass(frozen=True)
+class CarePolicy:
+    """How long a care relationship and a break-glass grant give sight of a person."""
+
+    relationship: timedelta = timedelta(days=365)
+    break_glass: timedelta = timedelta(hours=4)
 
 
 @dataclass(frozen=True)

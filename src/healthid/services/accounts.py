@@ -8,33 +8,40 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 from healthid.domain.accounts import (
+    FACILITY_ROLES,
+    AccountLimitError,
     ApiClient,
     Facility,
     Role,
     User,
     check_password_policy,
     check_role_facility,
+    check_room,
+    parse_limit,
     parse_role,
     parse_username,
 )
-from healthid.domain.audit import Action
+from healthid.domain.audit import Action, Outcome
 from healthid.domain.errors import ConflictError, NotFoundError, ValidationError
 from healthid.domain.identifiers import parse_facility_code
 from healthid.domain.person import display_text
 from healthid.services.access import Caller, ForbiddenError, Permission, authorize
 from healthid.services.audit import record
 from healthid.services.deps import Deps
-from healthid.services.ports import PasswordHasher, UniquenessError, UnitOfWork
+from healthid.services.ports import ClientKeys, PasswordHasher, UniquenessError, UnitOfWork
 from healthid.services.use_case import unit_of_work
 
 
 @dataclass(frozen=True)
 class NewClient:
     client_id: str
-    client_secret: str  # shown once, never stored
+    # Shown once, never stored; None for a client that signs assertions with its own key.
+    client_secret: str | None
 
 
 def add_facility(*, deps: Deps, caller: Caller, code: str, name: str, province: str) -> Facility:
@@ -84,8 +91,11 @@ def add_user(
     user = User(uuid.uuid4().hex, name, kind, code, hasher.hash(password))
     try:
         with unit_of_work(deps, caller, Permission.MANAGE_ACCOUNTS) as uow:
-            if code and uow.accounts.get_facility(code) is None:
-                raise NotFoundError("facility")
+            if code:
+                with _refusal_kept(uow):
+                    _ensure_room(
+                        uow, deps, caller, code=code, kind="users", attempt=f"user.add {name}"
+                    )
             if uow.accounts.get_user(name):
                 raise _username_taken()
             uow.accounts.add_user(user)
@@ -102,6 +112,17 @@ def set_user_disabled(*, deps: Deps, caller: Caller, username: str, disabled: bo
         if user is None:
             raise NotFoundError("user")
         _check_account_scope(caller, user.facility_code)
+        code = user.facility_code
+        if not disabled and user.disabled and code and user.role in FACILITY_ROLES:
+            with _refusal_kept(uow):
+                _ensure_room(
+                    uow,
+                    deps,
+                    caller,
+                    code=code,
+                    kind="users",
+                    attempt=f"user.enable {user.username}",
+                )
         uow.accounts.set_user_disabled(user.username, disabled)
         verb = "disable" if disabled else "enable"
         _audit(uow, deps, caller, f"user.{verb} {user.username}")
@@ -111,17 +132,39 @@ def set_user_disabled(*, deps: Deps, caller: Caller, username: str, disabled: bo
 def add_client(
     *, deps: Deps, caller: Caller, hasher: PasswordHasher, facility_code: str
 ) -> NewClient:
+    """A client that authenticates with a secret (shown once, stored only as a hash)."""
     code = parse_facility_code(facility_code, field="facility")
     _check_account_scope(caller, code)
-    new = NewClient(f"hid_{secrets.token_hex(8)}", secrets.token_urlsafe(32))
-    secret_hash = hasher.hash(new.client_secret)  # before the unit of work opens
+    client_id, secret = f"hid_{secrets.token_hex(8)}", secrets.token_urlsafe(32)
+    secret_hash = hasher.hash(secret)  # before the unit of work opens
+    _add_client(deps, caller, ApiClient(client_id, code, secret_hash))
+    return NewClient(client_id, secret)
+
+
+def add_keyed_client(
+    *, deps: Deps, caller: Caller, client_keys: ClientKeys, facility_code: str, jwks: str
+) -> NewClient:
+    """A client that authenticates with assertions signed by its own key (private_key_jwt).
+
+    ``jwks`` holds its public keys; it has no secret, so there is nothing to leak here.
+    """
+    code = parse_facility_code(facility_code, field="facility")
+    _check_account_scope(caller, code)
+    public = client_keys.public_jwks(jwks)
+    client = ApiClient(f"hid_{secrets.token_hex(8)}", code, None, jwks=public)
+    _add_client(deps, caller, client)
+    return NewClient(client.client_id, None)
+
+
+def _add_client(deps: Deps, caller: Caller, client: ApiClient) -> None:
+    code = client.facility_code
+    detail = f"client.add {client.client_id}" + (" (keys)" if client.jwks else "")
     with unit_of_work(deps, caller, Permission.MANAGE_ACCOUNTS) as uow:
-        if uow.accounts.get_facility(code) is None:
-            raise NotFoundError("facility")
-        uow.accounts.add_client(ApiClient(new.client_id, code, secret_hash))
-        _audit(uow, deps, caller, f"client.add {new.client_id}")
+        with _refusal_kept(uow):
+            _ensure_room(uow, deps, caller, code=code, kind="clients", attempt=detail)
+        uow.accounts.add_client(client)
+        _audit(uow, deps, caller, detail)
         uow.commit()
-    return new
 
 
 def set_client_disabled(
@@ -132,10 +175,63 @@ def set_client_disabled(
         if client is None:
             raise NotFoundError("client")
         _check_account_scope(caller, client.facility_code)
+        if not disabled and client.disabled:
+            detail = f"client.enable {client.client_id}"
+            with _refusal_kept(uow):
+                _ensure_room(
+                    uow, deps, caller, code=client.facility_code, kind="clients", attempt=detail
+                )
         uow.accounts.set_client_disabled(client.client_id, disabled)
         verb = "disable" if disabled else "enable"
         _audit(uow, deps, caller, f"client.{verb} {client.client_id}")
         uow.commit()
+
+
+def set_facility_limits(
+    *,
+    deps: Deps,
+    caller: Caller,
+    code: str,
+    max_users: int | None = None,
+    max_clients: int | None = None,
+) -> Facility:
+    """Change how many enabled users and API clients a facility may hold (admin only).
+
+    Lowering a limit below what the facility holds disables nobody: it only stops
+    further accounts until enough are disabled.
+    """
+    authorize(caller.principal, Permission.SET_ACCOUNT_LIMITS)
+    facility_code = parse_facility_code(code, field="code")
+    if max_users is None and max_clients is None:
+        raise ValidationError(
+            "limits",
+            "required",
+            "give max_users, max_clients or both",
+            "cần max_users, max_clients hoặc cả hai",
+        )
+    users = None if max_users is None else parse_limit(max_users, field="max_users", minimum=1)
+    clients = (
+        None if max_clients is None else parse_limit(max_clients, field="max_clients", minimum=0)
+    )
+    with unit_of_work(deps, caller, Permission.SET_ACCOUNT_LIMITS) as uow:
+        facility = uow.accounts.lock_facility(facility_code)
+        if facility is None:
+            raise NotFoundError("facility")
+        changed = replace(
+            facility,
+            max_users=facility.max_users if users is None else users,
+            max_clients=facility.max_clients if clients is None else clients,
+        )
+        uow.accounts.set_facility_limits(facility_code, changed.max_users, changed.max_clients)
+        _audit(
+            uow,
+            deps,
+            caller,
+            f"facility.limits {facility_code} users {facility.max_users}->{changed.max_users} "
+            f"clients {facility.max_clients}->{changed.max_clients}",
+        )
+        uow.commit()
+    return changed
 
 
 def list_facilities(*, deps: Deps, caller: Caller) -> list[Facility]:
@@ -189,6 +285,44 @@ def _check_account_scope(
         or (role is not None and role not in {Role.STAFF, Role.FACILITY_ADMIN})
     ):
         raise ForbiddenError(Permission.MANAGE_ACCOUNTS.value)
+
+
+@contextmanager
+def _refusal_kept(uow: UnitOfWork) -> Iterator[None]:
+    """Commit the refusal ``_ensure_room`` audited in ``uow``, then let its error through."""
+    try:
+        yield
+    except AccountLimitError:
+        uow.commit()
+        raise
+
+
+def _ensure_room(
+    uow: UnitOfWork, deps: Deps, caller: Caller, *, code: str, kind: str, attempt: str
+) -> None:
+    """Raise ``AccountLimitError`` unless ``code`` may hold one more enabled account of
+    ``kind`` ("users" or "clients"); the refusal is recorded in ``uow`` first, and the use
+    case commits it before letting the error through (``_refusal_kept``).
+
+    The facility's row is locked before counting, so concurrent additions to one facility
+    count in turn and the cap holds exactly.
+    """
+    facility = uow.accounts.lock_facility(code)
+    if facility is None:
+        raise NotFoundError("facility")
+    users, clients = uow.accounts.count_enabled(code)
+    try:
+        check_room(facility, kind, users if kind == "users" else clients)
+    except AccountLimitError as full:
+        record(
+            uow,
+            clock=deps.clock,
+            action=Action.ADMIN,
+            caller=caller,
+            outcome=Outcome.DENIED,
+            detail=f"{attempt}: {full.rule} {full.limit}",
+        )
+        raise
 
 
 def _own_facility(caller: Caller) -> str | None:

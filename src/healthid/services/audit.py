@@ -111,9 +111,15 @@ def lookups_per_facility_day(
         (first + timedelta(days=i)).isoformat(): {} for i in range(days)
     }
     with unit_of_work(deps, caller, Permission.READ_AUDIT) as uow:
-        rows = uow.audit.daily_counts(
-            str(Action.PERSON_LOOKUP), since, now + timedelta(seconds=1), VIETNAM_UTC_OFFSET
-        )
+        # A facility finds a person by matching what they state, or asks whether an
+        # identifier is known: both are lookups to an inspector.
+        rows = [
+            row
+            for action in (Action.PERSON_MATCH, Action.PERSON_LOOKUP)
+            for row in uow.audit.daily_counts(
+                str(action), since, now + timedelta(seconds=1), VIETNAM_UTC_OFFSET
+            )
+        ]
         record(uow, clock=deps.clock, action=Action.AUDIT_READ, caller=caller, detail="chart")
         uow.commit()
     for facility, day, count in rows:

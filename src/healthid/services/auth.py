@@ -13,6 +13,7 @@ from healthid.domain.accounts import (
     locked_until,
 )
 from healthid.domain.audit import Action, AuditEvent, Outcome
+from healthid.domain.web_session import needs_second_factor
 from healthid.services.access import (
     AuthenticationError,
     Caller,
@@ -24,7 +25,9 @@ from healthid.services.deps import Deps
 from healthid.services.ports import (
     Clock,
     InvalidTokenError,
+    OneTimeCodes,
     PasswordHasher,
+    SecondFactor,
     TokenSigner,
     UnitOfWork,
 )
@@ -33,8 +36,12 @@ __all__ = [  # AuthenticationError lives in services.access; re-exported for the
     "TOKEN_LIFETIME",
     "AuthenticationError",
     "LockedOutError",
+    "SecondFactorNotEnrolledError",
+    "SecondFactorRequiredError",
     "Token",
+    "accept_code",
     "check_password",
+    "issue_token",
     "principal_from_token",
     "record_failure",
     "refusal",
@@ -52,6 +59,18 @@ class LockedOutError(AuthenticationError):
         super().__init__("account locked after repeated failures")
 
 
+class SecondFactorRequiredError(AuthenticationError):
+    """The password was right, but the role needs the TOTP code too."""
+
+
+class SecondFactorNotEnrolledError(AuthenticationError):
+    """The role needs a second factor and the user has not enrolled one on the portal yet.
+
+    The API cannot enrol one: enrolment shows the secret, which needs the portal's
+    signed-in session, not a password alone.
+    """
+
+
 @dataclass(frozen=True)
 class Token:
     access_token: str
@@ -59,7 +78,7 @@ class Token:
     token_type: str = "Bearer"  # noqa: S105 - the OAuth2 token type, not a secret
 
 
-def _issue(signer: TokenSigner, clock: Clock, principal: Principal) -> Token:
+def issue_token(signer: TokenSigner, clock: Clock, principal: Principal) -> Token:
     now = clock.now()
     claims: dict[str, object] = {
         "sub": principal.name,
@@ -115,6 +134,33 @@ def record_failure(
     )
 
 
+def accept_code(
+    uow: UnitOfWork,
+    *,
+    deps: Deps,
+    codes: OneTimeCodes,
+    ctx: RequestContext,
+    username: str,
+    factor: SecondFactor,
+    code: str,
+) -> None:
+    """Accept a TOTP code for ``username``, once: the portal and the API's password grant.
+
+    A code whose time step is not later than the last one used is refused (a code seen
+    over a shoulder or in a proxy log cannot be used again). A refusal is recorded in
+    ``uow`` like a wrong password (it counts towards the lockout), then raised as the same
+    ``AuthenticationError``; the use case commits the refusal.
+    """
+    step = codes.matching_step(factor.secret, code, deps.clock.now())
+    if (
+        step is None
+        or (factor.last_step is not None and step <= factor.last_step)
+        or not uow.web_sessions.use_step(username, step)
+    ):
+        record_failure(uow, deps=deps, ctx=ctx, username=username, detail="totp")
+        raise AuthenticationError("invalid code")
+
+
 def refusal(
     clock: Clock,
     ctx: RequestContext,
@@ -136,24 +182,76 @@ def token_for_user(
     deps: Deps,
     hasher: PasswordHasher,
     signer: TokenSigner,
+    codes: OneTimeCodes,
     ctx: RequestContext,
     username: str,
     password: str,
+    totp: str | None = None,
 ) -> Token:
     """Sign a user in for an API token; every attempt audited, in the sign-in's one unit
-    of work (a refusal is committed there too, then raised)."""
+    of work (a refusal is committed there too, then raised).
+
+    ``admin``, ``authority`` and ``auditor`` also give a TOTP code from the second factor
+    they enrolled on the portal: a password alone must not open the registry's widest
+    doors. A wrong code counts towards the lockout like a wrong password.
+    """
     with deps.uow() as uow:
         try:
             principal = check_password(
                 uow, deps=deps, hasher=hasher, ctx=ctx, username=username, password=password
             )
+            if needs_second_factor(principal.role):
+                _second_factor(uow, deps=deps, codes=codes, ctx=ctx, principal=principal, totp=totp)
         except AuthenticationError:
-            uow.commit()  # the refusal check_password recorded
+            uow.commit()  # the refusal check_password or _second_factor recorded
             raise
-        token = _issue(signer, deps.clock, principal)
-        record(uow, clock=deps.clock, action=Action.LOGIN, caller=Caller(principal, ctx))
+        token = issue_token(signer, deps.clock, principal)
+        detail = "second factor" if needs_second_factor(principal.role) else None
+        record(
+            uow, clock=deps.clock, action=Action.LOGIN, caller=Caller(principal, ctx), detail=detail
+        )
         uow.commit()
     return token
+
+
+def _second_factor(
+    uow: UnitOfWork,
+    *,
+    deps: Deps,
+    codes: OneTimeCodes,
+    ctx: RequestContext,
+    principal: Principal,
+    totp: str | None,
+) -> None:
+    """The password grant's second step; a refusal is recorded in ``uow``, then raised."""
+    factor = uow.web_sessions.second_factor(principal.name)
+    if factor is None or not factor.confirmed:
+        uow.audit.add(
+            refusal(
+                deps.clock,
+                ctx,
+                Action.LOGIN,
+                Outcome.DENIED,
+                actor=principal.name,
+                detail="second factor not enrolled",
+            )
+        )
+        raise SecondFactorNotEnrolledError("enrol a second factor on the portal first")
+    if not totp:
+        uow.audit.add(
+            refusal(
+                deps.clock,
+                ctx,
+                Action.LOGIN,
+                Outcome.DENIED,
+                actor=principal.name,
+                detail="second factor required",
+            )
+        )
+        raise SecondFactorRequiredError("second factor required")
+    accept_code(
+        uow, deps=deps, codes=codes, ctx=ctx, username=principal.name, factor=factor, code=totp
+    )
 
 
 def token_for_client(
@@ -168,8 +266,10 @@ def token_for_client(
     """A connected system's token (client credentials); every attempt audited."""
     with deps.uow() as uow:
         client = uow.accounts.get_client(client_id)
-        secret_hash = client.secret_hash if client else _DECOY_HASH.get(hasher)
-        valid = hasher.verify(secret_hash, client_secret)
+        # A client that signs assertions has no secret: the decoy spends the same time.
+        secret_hash = client.secret_hash if client else None
+        valid = hasher.verify(secret_hash or _DECOY_HASH.get(hasher), client_secret)
+        valid = valid and secret_hash is not None
         if client is None or not valid or client.disabled:
             uow.audit.add(
                 refusal(deps.clock, ctx, Action.TOKEN, Outcome.FAILED, actor=client_id[:64])
@@ -177,7 +277,7 @@ def token_for_client(
             uow.commit()
             raise AuthenticationError("invalid client credentials")
         principal = Principal("client", client.client_id, Role.STAFF, client.facility_code)
-        token = _issue(signer, deps.clock, principal)
+        token = issue_token(signer, deps.clock, principal)
         record(uow, clock=deps.clock, action=Action.TOKEN, caller=Caller(principal, ctx))
         uow.commit()
     return token

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from healthid.matching.model import Model
+from healthid.services.access import CarePolicy
 from healthid.services.ports import AdminUnits, Clock, KeyRing, UnitOfWorkFactory
 from healthid.services.quotas import Quotas
 
@@ -19,3 +20,4 @@ class Deps:
     clock: Clock
     model: Model = field(default_factory=Model.load)
     quotas: Quotas = field(default_factory=Quotas)
+    care: CarePolicy = field(default_factory=CarePolicy)

@@ -14,13 +14,13 @@ from healthid.domain.health_id import HealthId
 from healthid.domain.identifiers import IdentifierSystem, parse_identifier
 from healthid.domain.names import fold_diacritics
 from healthid.domain.person import Person
-from healthid.services import health_ids
+from healthid.matching.agreement import states_the_same_person
+from healthid.services import care, health_ids, matcher
 from healthid.services.access import Caller, Permission, authorize
 from healthid.services.audit import record
 from healthid.services.deps import Deps
 from healthid.services.health_ids import PersonInput
-from healthid.services.ports import PersonCard, UniquenessError, UnitOfWork
-from healthid.services.quotas import QuotaExceededError, count_read
+from healthid.services.ports import UniquenessError, UnitOfWork
 from healthid.services.use_case import retry_lost_race, unit_of_work
 
 
@@ -58,21 +58,14 @@ def _summary(uow: UnitOfWork, person: Person, mrn: str | None = None) -> Patient
     )
 
 
-def _from_card(card: PersonCard) -> PatientSummary:
-    issued = card.health_id
-    return PatientSummary(
-        id=card.person_id,
-        health_id=issued.masked if issued else None,
-        health_id_status=str(issued.status) if issued else None,
-        full_name=card.full_name,
-        birth_date=str(card.birth_date),
-        sex=card.sex,
-    )
-
-
 def register_person(*, deps: Deps, caller: Caller, data: PersonInput) -> Registered:
     """Register a patient: with an SI number their Health ID is established (Điều 5);
-    with a CCCD alone they are recorded and found by it until an SI number is known."""
+    with a CCCD alone they are recorded and found by it until an SI number is known.
+
+    Registration is no lookup: an SI number or CCCD already known, stated with
+    demographics that do not agree with the record, is refused (409) with nothing of
+    the person in the answer, and the attempt is recorded and counted like a read.
+    """
     authorize(caller.principal, Permission.REGISTER_PERSON)  # 403 before any 422
     if not data.si_number and not data.cccd:
         raise ValidationError(
@@ -84,6 +77,9 @@ def register_person(*, deps: Deps, caller: Caller, data: PersonInput) -> Registe
     # Validated before the unit of work opens: a bad field costs no transaction.
     registration = health_ids.validate(deps, data) if data.si_number else None
     demographics = registration.demographics if registration else data.demographics(deps)
+    stated = matcher.record_of(
+        key="stated", demographics=demographics, identifiers=[], places=deps.places
+    )
 
     def work() -> Registered:
         with unit_of_work(deps, caller, Permission.REGISTER_PERSON) as uow:
@@ -99,6 +95,12 @@ def register_person(*, deps: Deps, caller: Caller, data: PersonInput) -> Registe
             person = uow.persons.get(person_id)
             if person is None:
                 raise NotFoundError("person")
+            if not created:
+                stored = matcher.person_record(person, deps.places)
+                if not states_the_same_person(stored, stated):
+                    raise _OtherDetailsError(person_id)
+                care.counted(uow, deps, caller)  # an existing person: a read
+            care.relate(uow, deps, caller, person_id, "registration")
             summary = _summary(uow, person)
             record(
                 uow,
@@ -117,42 +119,69 @@ def register_person(*, deps: Deps, caller: Caller, data: PersonInput) -> Registe
         raise ConflictError(
             "cccd", "concurrent_registration", "try again", "vui lòng thử lại"
         ) from None
+    except _OtherDetailsError as refused:
+        _refuse_registration(deps, caller, refused.person_id)
+        raise registered_to_someone_else() from None
 
 
-def find_person(*, deps: Deps, caller: Caller, system: str, value: str) -> PatientSummary:
-    """Find a patient by an identifier; MRNs are looked up in the caller's own facility."""
-    principal = caller.principal
-    authorize(principal, Permission.LOOKUP_PERSON)  # 403 before any 422
-    scope = (principal.facility_code or "") if system == IdentifierSystem.MRN else ""
-    identifier = parse_identifier(system, value, scope)
-    with unit_of_work(deps, caller, Permission.LOOKUP_PERSON) as uow:
-        try:
-            count_read(uow, principal=principal, quotas=deps.quotas, at=deps.clock.now())
-        except QuotaExceededError:
-            uow.rollback()  # the refused read is not counted; its refusal is recorded
-            record(
-                uow,
-                clock=deps.clock,
-                action=Action.QUOTA_EXCEEDED,
-                caller=caller,
-                outcome=Outcome.DENIED,
-            )
-            uow.commit()
-            raise
-        card = health_ids.card_by_identifier(uow, identifier)
+class _OtherDetailsError(Exception):
+    """The identifiers are known, and the stated demographics are not their person's."""
+
+    def __init__(self, person_id: str) -> None:
+        self.person_id = person_id
+        super().__init__("demographics disagree")
+
+
+def registered_to_someone_else() -> ConflictError:
+    """409 that says no more than this: no name, date or sex of whoever holds them."""
+    return ConflictError(
+        "si_number",
+        "registered_with_other_details",
+        "this SI number or CCCD is registered with other details: check them with the patient",
+        "mã số này đã đăng ký với thông tin khác: hãy kiểm tra lại với người bệnh",
+    )
+
+
+def _refuse_registration(deps: Deps, caller: Caller, person_id: str) -> None:
+    """Record the refused attempt and count it as a read, in a unit of work of its own (the
+    attempt's own work was rolled back)."""
+    with unit_of_work(deps, caller, Permission.REGISTER_PERSON) as uow:
+        care.counted(uow, deps, caller)
         record(
             uow,
             clock=deps.clock,
-            action=Action.PERSON_LOOKUP,
+            action=Action.PERSON_REGISTER,
             caller=caller,
-            person_id=card.person_id if card else None,
-            detail=str(identifier.system),
-            outcome=Outcome.SUCCESS if card else Outcome.NOT_FOUND,
+            person_id=person_id,
+            outcome=Outcome.DENIED,
+            detail="other_details",
         )
         uow.commit()
-    if card is None:
+
+
+def read_person(*, deps: Deps, caller: Caller, person_id: str) -> PatientSummary:
+    """A person's record for a facility in a care relationship with them (or a member of
+    staff holding a break-glass grant); otherwise not found, with nothing in it."""
+    authorize(caller.principal, Permission.LOOKUP_PERSON)
+    care.require_purpose(caller)
+    with unit_of_work(deps, caller, Permission.LOOKUP_PERSON) as uow:
+        person = uow.persons.get(person_id)
+        visible = person is not None and care.may_see(uow, deps, caller, person_id)
+        if visible:
+            care.counted(uow, deps, caller)
+        record(
+            uow,
+            clock=deps.clock,
+            action=Action.PERSON_READ,
+            caller=caller,
+            person_id=person_id if person is not None else None,
+            outcome=Outcome.SUCCESS if visible else Outcome.DENIED,
+        )
+        summary = _summary(uow, person) if person is not None and visible else None
+        uow.commit()
+    if summary is None:
         raise NotFoundError("person")
-    return _from_card(card)
+    return summary
 
 
 def show_person(
@@ -218,13 +247,14 @@ def link_facility_mrn(*, deps: Deps, caller: Caller, person_id: str, mrn: str) -
     try:
         with unit_of_work(deps, caller, Permission.LINK_FACILITY) as uow:
             person = uow.persons.get(person_id)
-            if person is None:
-                raise NotFoundError("person")
+            if person is None or not care.may_see(uow, deps, caller, person_id):
+                raise NotFoundError("person")  # the same whether unknown or not theirs
             owner = uow.persons.find_by_identifier(identifier)
             if owner is not None and owner.id != person_id:
                 raise _mrn_taken()
             if owner is None:
                 uow.persons.add_identifier(person_id, identifier)
+            care.relate(uow, deps, caller, person_id, "mrn")
             record(
                 uow,
                 clock=deps.clock,
@@ -256,6 +286,7 @@ def facility_patients(
     ``search`` keeps patients whose MRN equals it or whose name contains it, with or
     without diacritics. Names are encrypted, so a search reads the facility's patients.
     """
+    care.require_purpose(caller)
     facility = caller.principal.facility_code or ""
     with unit_of_work(deps, caller, Permission.LIST_FACILITY_PATIENTS) as uow:
         if search:
@@ -269,6 +300,7 @@ def facility_patients(
                 IdentifierSystem.MRN, facility, limit=limit, offset=offset
             )
         page = [_summary(uow, person, mrn) for person, mrn in rows]
+        care.counted(uow, deps, caller, reads=len(page))  # a page reads the persons it shows
         record(
             uow,
             clock=deps.clock,

@@ -18,6 +18,7 @@ from healthid.domain.errors import ConflictError
 from healthid.domain.identifiers import Identifier, IdentifierSystem
 from healthid.domain.issuance import HealthIdStatus
 from healthid.domain.person import Demographics
+from healthid.matching.agreement import states_the_same_person
 from healthid.matching.model import Decision, Model, Scored, best_of
 from healthid.matching.normalise import MatchRecord
 
@@ -101,7 +102,10 @@ def place(registration: Registration, reads: PlacementReads, model: Model) -> Pl
             continue
         known = reads.known(owner)
         if not known.has_si:
-            # Known by CCCD alone (NĐ 102/2025): the SI number is theirs now.
+            # Known by CCCD alone (NĐ 102/2025): the SI number is theirs now, but only
+            # if the record states who they are; someone else's details never replace theirs.
+            if not states_the_same_person(known.record, registration.record):
+                raise held_by_another_si(identifier)
             return Placement(Landing.CCCD_ONLY, owner)
         scored = model.score(known.record, registration.record)
         if scored.decision != Decision.MATCH:

@@ -34,26 +34,32 @@ class QuotaExceededError(DomainError):
 class Quotas:
     per_user: int = 300
     per_client: int = 3000
+    per_facility: int = 20_000  # all of one facility's accounts and systems together
 
 
 def bucket_of(at: datetime) -> datetime:
     return at.replace(second=0, microsecond=0)
 
 
-def count_read(uow: UnitOfWork, *, principal: Principal, quotas: Quotas, at: datetime) -> None:
-    """Count one identifiable read; ``QuotaExceededError`` if it is one too many.
+def count_read(
+    uow: UnitOfWork, *, principal: Principal, quotas: Quotas, at: datetime, reads: int = 1
+) -> None:
+    """Count ``reads`` identifiable reads (a list page counts the persons it shows) against
+    the caller's quota and their facility's; ``QuotaExceededError`` if over either.
 
-    The caller rolls back on the error, so a refused read is not counted.
+    The caller rolls back on the error, so a refused read is not counted. The
+    facility's quota holds however many accounts and systems a facility makes.
     """
-    if principal.role == Role.OPERATOR:
+    if principal.role == Role.OPERATOR or reads <= 0:
         return  # the command line holds the database already: nothing to limit
     limit = quotas.per_client if principal.kind == "client" else quotas.per_user
-    subject = f"{principal.kind}:{principal.name}"
+    limits = {f"{principal.kind}:{principal.name}": limit}
+    if principal.facility_code:
+        limits[f"facility:{principal.facility_code}"] = quotas.per_facility
     bucket = bucket_of(at)
     since = bucket - QUOTA_WINDOW + BUCKET
-    used = uow.quotas.increment(subject, bucket, since)
-    if used <= limit:
-        return
-    oldest = uow.quotas.oldest(subject, since) or bucket
-    frees_at = oldest + QUOTA_WINDOW
-    raise QuotaExceededError(max(1, math.ceil((frees_at - at).total_seconds())))
+    for subject, allowed in limits.items():
+        if uow.quotas.increment(subject, bucket, since, reads) > allowed:
+            oldest = uow.quotas.oldest(subject, since) or bucket
+            frees_at = oldest + QUOTA_WINDOW
+            raise QuotaExceededError(max(1, math.ceil((frees_at - at).total_seconds())))

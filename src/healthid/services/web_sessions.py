@@ -20,8 +20,9 @@ from healthid.services.access import AuthenticationError, Caller, Principal, Req
 from healthid.services.audit import record
 from healthid.services.auth import (
     LockedOutError,
+    SecondFactorRequiredError,
+    accept_code,
     check_password,
-    record_failure,
 )
 from healthid.services.deps import Deps
 from healthid.services.ports import OneTimeCodes, PasswordHasher, SecondFactor
@@ -32,8 +33,19 @@ class SessionExpiredError(AuthenticationError):
     """No session, an unknown one, or one idle or old beyond its limits."""
 
 
-class SecondFactorRequiredError(AuthenticationError):
-    """Signed in with a password, but the role needs the TOTP code too."""
+__all__ = [  # SecondFactorRequiredError lives in services.auth (the API raises it too)
+    "Current",
+    "SecondFactorRequiredError",
+    "SessionExpiredError",
+    "SignedIn",
+    "confirm_second_factor",
+    "csrf_matches",
+    "csrf_token",
+    "current",
+    "enrollment_secret",
+    "sign_in",
+    "sign_out",
+]
 
 
 @dataclass(frozen=True)
@@ -172,14 +184,19 @@ def confirm_second_factor(
             uow.web_sessions.delete(session.token_hash)
             uow.commit()
             raise LockedOutError(max(1, int((until - now).total_seconds())))
-        step = codes.matching_step(factor.secret, code, now)
-        if step is None or (factor.last_step is not None and step <= factor.last_step):
-            record_failure(uow, deps=deps, ctx=ctx, username=session.username, detail="totp")
-            uow.commit()
-            raise AuthenticationError("invalid code")
-        uow.web_sessions.set_second_factor(
-            session.username, SecondFactor(factor.secret, confirmed=True, last_step=step)
-        )
+        try:
+            accept_code(
+                uow,
+                deps=deps,
+                codes=codes,
+                ctx=ctx,
+                username=session.username,
+                factor=factor,
+                code=code,
+            )
+        except AuthenticationError:
+            uow.commit()  # the failure accept_code recorded
+            raise
         uow.web_sessions.mark_second_factor_done(session.token_hash)
         uow.web_sessions.touch(session.token_hash, now)
         principal = Principal("user", user.username, user.role, user.facility_code)

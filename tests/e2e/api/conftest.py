@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+import pyotp
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
@@ -14,6 +16,7 @@ from healthid.adapters.credentials import Argon2Hasher
 from healthid.entrypoints.api.app import create_app
 from healthid.services import accounts
 from healthid.services.access import operator
+from healthid.services.ports import SecondFactor
 
 PASSWORD = "Mật-khẩu-2026!"
 FACILITY, OTHER_FACILITY = "01001", "79001"
@@ -26,6 +29,9 @@ USERS = {
     "other_staff": ("staff", OTHER_FACILITY),
     "other_facility_admin": ("facility_admin", OTHER_FACILITY),
 }
+# admin, authority and auditor need a TOTP code for an API token: enrolled here as if
+# on the portal, each with its own secret.
+SECOND_FACTOR_USERS = ("admin", "authority", "auditor")
 AN = {
     "si_number": "0123456789",
     "cccd": "001090012345",
@@ -46,6 +52,18 @@ class Api:
     registry: bootstrap.Registry
     clients: dict[str, tuple[str, str]]
     tokens: dict[str, str] = field(default_factory=dict)
+    totp_secrets: dict[str, str] = field(default_factory=dict)
+
+    def totp(self, who: str) -> str:
+        """A code for ``who`` the registry has not seen used yet (one step of drift each
+        way is accepted, so three fresh codes per 30 seconds)."""
+        with self.registry.uow() as uow:
+            factor = uow.web_sessions.second_factor(who)
+        assert factor is not None
+        now = int(datetime.now(UTC).timestamp()) // 30
+        last = -1 if factor.last_step is None else factor.last_step
+        step = next(s for s in (now - 1, now, now + 1) if s > last)
+        return pyotp.TOTP(self.totp_secrets[who]).at(step * 30)
 
     def token(self, who: str) -> str:
         if who not in self.tokens:
@@ -58,13 +76,19 @@ class Api:
                 }
             else:
                 form = {"grant_type": "password", "username": who, "password": PASSWORD}
+                if who in self.totp_secrets:
+                    form["totp"] = self.totp(who)
             response = self.client.post("/oauth/token", data=form)
             assert response.status_code == 200, response.text
             self.tokens[who] = response.json()["access_token"]
         return self.tokens[who]
 
-    def headers(self, who: str | None) -> dict[str, str]:
-        return {} if who is None else {"Authorization": f"Bearer {self.token(who)}"}
+    def headers(self, who: str | None, purpose: str = "TREAT") -> dict[str, str]:
+        """A caller's headers as a facility system sends them: the token, and why it reads
+        (every identifiable read states a coded purpose)."""
+        if who is None:
+            return {}
+        return {"Authorization": f"Bearer {self.token(who)}", "X-Purpose": purpose}
 
     def call(self, method: str, url: str, who: str | None, **kwargs: object) -> object:
         headers = {**self.headers(who), **kwargs.pop("headers", {})}  # type: ignore[dict-item]
@@ -105,8 +129,19 @@ def api(registry: bootstrap.Registry) -> Iterator[Api]:
     # Cheap hashing keeps the suite fast; production uses the library's defaults.
     registry.hasher = Argon2Hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     clients = seed(registry)
+    totp_secrets = enrol_second_factors(registry)
     with TestClient(create_app(registry), client=("203.0.113.7", 50000)) as client:
-        yield Api(client, registry, clients)
+        yield Api(client, registry, clients, totp_secrets=totp_secrets)
+
+
+def enrol_second_factors(registry: bootstrap.Registry) -> dict[str, str]:
+    """What enrolment on the portal leaves behind: a confirmed TOTP secret per user."""
+    made = {who: pyotp.random_base32() for who in SECOND_FACTOR_USERS}
+    with registry.uow() as uow:
+        for who, secret in made.items():
+            uow.web_sessions.set_second_factor(who, SecondFactor(secret, confirmed=True))
+        uow.commit()
+    return made
 
 
 @pytest.fixture

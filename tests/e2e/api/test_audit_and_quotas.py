@@ -22,11 +22,26 @@ def _lookup(api: Api, who: str = "staff", **headers: str) -> Any:
     )
 
 
+def test_an_identifiable_read_without_a_coded_purpose_is_refused(
+    api: Api, register: Callable[..., dict[str, Any]]
+) -> None:
+    register()
+    missing = _lookup(api, **{"X-Purpose": ""})
+    free_text = _lookup(api, **{"X-Purpose": quote("chẩn đoán: lao phổi")})
+    for refused in (missing, free_text):
+        assert refused.status_code == 422, refused.text
+        assert "X-Purpose" in refused.json()["detail"]
+    events = api.client.get(
+        "/api/v1/audit", params={"action": "person.lookup"}, headers=api.headers("auditor")
+    ).json()
+    assert events == []  # nothing read, and no free text in the log
+
+
 def test_a_lookup_records_who_where_why_whom_and_how_it_ended(
     api: Api, register: Callable[..., dict[str, Any]]
 ) -> None:
     person = register()
-    assert _lookup(api, **{"X-Purpose": quote("khám bệnh")}).status_code == 200
+    assert _lookup(api, **{"X-Purpose": "PATRQT"}).status_code == 200
     events = api.client.get(
         "/api/v1/audit", params={"action": "person.lookup"}, headers=api.headers("auditor")
     ).json()
@@ -38,7 +53,7 @@ def test_a_lookup_records_who_where_why_whom_and_how_it_ended(
         person["id"],
     )
     assert (event["purpose"], event["outcome"], event["source"]) == (
-        "khám bệnh",
+        "PATRQT",
         "success",
         "203.0.113.7",
     )

@@ -38,7 +38,8 @@ def _signed(api: Api, claims: dict[str, object], key: Ed25519PrivateKey | None =
 
 
 def _get(api: Api, token: str) -> int:
-    return api.client.get(LOOKUP, headers={"Authorization": f"Bearer {token}"}).status_code
+    headers = {"Authorization": f"Bearer {token}", "X-Purpose": "TREAT"}
+    return api.client.get(LOOKUP, headers=headers).status_code
 
 
 def test_client_credentials_give_a_short_lived_unique_bearer_token(api: Api) -> None:
@@ -123,7 +124,12 @@ def test_five_failures_in_fifteen_minutes_lock_the_account(api: Api) -> None:
     assert locked.json()["type"] == "urn:healthid-vn:problem:locked-out"
     other = api.client.post(
         "/oauth/token",
-        data={"grant_type": "password", "username": "authority", "password": PASSWORD},
+        data={
+            "grant_type": "password",
+            "username": "authority",
+            "password": PASSWORD,
+            "totp": api.totp("authority"),
+        },
     )
     assert other.status_code == 200
 

@@ -31,6 +31,8 @@ FACILITY_SIDE = {"facility_admin", "staff", "other_staff", "other_facility_admin
 OWN_FACILITY_ADMINS = {"admin", "facility_admin"}
 ANY_FACILITY_ADMINS = {"admin", "facility_admin", "other_facility_admin"}
 _serial = itertools.count(100)
+# A person's record is not found by a facility without a care relationship with them.
+OTHER_FACILITY_NOT_FOUND = {"other_staff": 404, "other_facility_admin": 404}
 
 Request = tuple[str, dict[str, Any]]
 Builder = Callable[[Api], Request]
@@ -95,6 +97,10 @@ def _throwaway_user(api: Api) -> str:
 
 
 def _throwaway_client(api: Api) -> str:
+    # One per caller, and only admins disable theirs: more than the default cap of five.
+    accounts.set_facility_limits(
+        deps=api.registry.deps, caller=operator(), code=FACILITY, max_clients=100
+    )
     return accounts.add_client(
         deps=api.registry.deps,
         caller=operator(),
@@ -186,6 +192,46 @@ ROUTES: dict[tuple[str, str], tuple[Builder, dict[str, int]]] = {
             f"/api/v1/persons/{_person(api)}/facility-links",
             {"json": {"mrn": f"BN{next(_serial)}"}},
         ),
+        # Staff registered the person: another facility has no care relationship.
+        {**allowed(201, FACILITY_SIDE), **OTHER_FACILITY_NOT_FOUND},
+    ),
+    ("POST", "/api/v1/persons/match"): (
+        lambda api: (
+            _person(api) and "/api/v1/persons/match",
+            {
+                "json": {
+                    "identifier": {"system": "si", "value": AN["si_number"]},
+                    "full_name": AN["full_name"],
+                    "birth_date": AN["birth_date"],
+                    "sex": AN["sex"],
+                }
+            },
+        ),
+        allowed(200, FACILITY_SIDE),
+    ),
+    ("POST", "/api/v1/persons/break-glass-search"): (
+        lambda api: (
+            _person(api) and "/api/v1/persons/break-glass-search",
+            {
+                "json": {
+                    "reason": "ETREAT",
+                    "justification": "bất tỉnh, không giấy tờ",
+                    "full_name": AN["full_name"],
+                    "birth_year": "1990",
+                }
+            },
+        ),
+        allowed(200, FACILITY_SIDE),
+    ),
+    ("GET", "/api/v1/persons/{person_id}"): (
+        lambda api: (f"/api/v1/persons/{_person(api)}", {}),
+        {**allowed(200, FACILITY_SIDE), **OTHER_FACILITY_NOT_FOUND},
+    ),
+    ("POST", "/api/v1/persons/{person_id}/break-glass"): (
+        lambda api: (
+            f"/api/v1/persons/{_person(api)}/break-glass",
+            {"json": {"reason": "ETREAT", "justification": "bất tỉnh, không giấy tờ, cần tiền sử"}},
+        ),
         allowed(201, FACILITY_SIDE),
     ),
     ("GET", "/api/v1/facility/patients"): (
@@ -247,6 +293,13 @@ ROUTES: dict[tuple[str, str], tuple[Builder, dict[str, int]]] = {
             {"json": {"code": f"{next(_serial):05d}", "name": "Trạm y tế", "province": "01"}},
         ),
         allowed(201, {"admin"}),
+    ),
+    ("PUT", "/api/v1/admin/facilities/{code}/limits"): (
+        lambda api: (
+            f"/api/v1/admin/facilities/{FACILITY}/limits",
+            {"json": {"max_users": 60 + next(_serial) % 10, "max_clients": 6}},
+        ),
+        allowed(200, {"admin"}),
     ),
     ("GET", "/api/v1/admin/facilities"): (
         lambda api: ("/api/v1/admin/facilities", {}),

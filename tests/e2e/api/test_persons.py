@@ -42,11 +42,7 @@ def test_a_person_with_a_cccd_alone_is_registered_and_found(api: Api) -> None:
     created = api.client.post("/api/v1/persons", json=body, headers=api.headers("staff"))
     assert created.status_code == 201
     assert created.json()["health_id"] is None
-    found = api.client.get(
-        "/api/v1/persons/by-identifier",
-        params={"system": "cccd", "value": AN["cccd"]},
-        headers=api.headers("staff"),
-    )
+    found = match(api, "staff", "cccd", AN["cccd"])
     assert found.json()["id"] == created.json()["id"]
 
 
@@ -99,29 +95,55 @@ def test_malformed_json_is_4xx_not_5xx(api: Api) -> None:
     assert response.status_code == 422
 
 
-def test_lookup_returns_the_minimum_and_masks_the_id(
+def match(api: Api, who: str, system: str, value: str, **stated: str) -> Any:
+    """POST /persons/match with what An states (or ``stated`` instead)."""
+    body = {
+        "identifier": {"system": system, "value": value},
+        "full_name": stated.get("full_name", AN["full_name"]),
+        "birth_date": stated.get("birth_date", AN["birth_date"]),
+        "sex": stated.get("sex", AN["sex"]),
+    }
+    return api.client.post("/api/v1/persons/match", json=body, headers=api.headers(who))
+
+
+def test_a_match_answers_the_minimum_and_masks_the_id(
     api: Api, register: Callable[..., dict[str, Any]]
 ) -> None:
     person = register()
     for system, value in [("si", AN["si_number"]), ("cccd", AN["cccd"]), ("bhyt", AN["bhyt_card"])]:
-        response = api.client.get(
-            "/api/v1/persons/by-identifier",
-            params={"system": system, "value": value},
-            headers=api.headers("staff"),
-        )
-        assert response.status_code == 200
-        body = response.json()
-        assert body["id"] == person["id"]
-        assert body["health_id"] == "0123456789.**********"
-        assert AN["address"] not in response.text
-        assert AN["cccd"] not in response.text or system == "cccd"
-    missing = api.client.get(
+        response = match(api, "other_staff", system, value)
+        assert response.status_code == 200, response.text
+        assert response.json() == {
+            "id": person["id"],
+            "health_id": "0123456789.**********",
+            "health_id_status": "active",
+        }
+    # Written as a patient might say it: no marks, the year alone.
+    loose = match(api, "other_staff", "si", AN["si_number"], full_name="NGUYEN VAN AN",
+                  birth_date=AN["birth_date"][:4])  # fmt: skip
+    assert loose.status_code == 200
+
+
+def test_an_identifier_alone_or_with_invented_details_reveals_nothing(
+    api: Api, register: Callable[..., dict[str, Any]]
+) -> None:
+    register()
+    status = api.client.get(
         "/api/v1/persons/by-identifier",
-        params={"system": "si", "value": "9999999999"},
-        headers=api.headers("staff"),
+        params={"system": "si", "value": AN["si_number"]},
+        headers=api.headers("other_staff"),
     )
-    assert missing.status_code == 404
-    assert missing.json()["type"] == "urn:healthid-vn:problem:not-found"
+    assert status.json() == {"known": True, "health_id_status": "active"}
+    unknown = match(api, "other_staff", "si", "9999999999")
+    invented = match(api, "other_staff", "si", AN["si_number"], full_name="Trần Văn Bình")
+    other_sex = match(api, "other_staff", "si", AN["si_number"], sex="female")
+    for refused in (unknown, invented, other_sex):
+        assert refused.status_code == 404
+        assert refused.json() == unknown.json()  # the same answer: no oracle
+        assert refused.json()["type"] == "urn:healthid-vn:problem:not-found"
+    for text in (status.text, invented.text):
+        assert AN["full_name"] not in text
+        assert "1990" not in text
 
 
 def test_verify_answers_a_status_only(api: Api, register: Callable[..., dict[str, Any]]) -> None:
@@ -175,17 +197,10 @@ def test_facility_links_and_the_facilitys_own_patient_list(
     assert [p["mrn"] for p in page["items"]] == ["BN-0002", "BN-0003"]
     other = api.client.get("/api/v1/facility/patients", headers=api.headers("other_staff"))
     assert other.json()["total"] == 0
-    by_mrn = api.client.get(
-        "/api/v1/persons/by-identifier",
-        params={"system": "mrn", "value": "BN-0001"},
-        headers=api.headers("staff"),
-    )
+    cuong = {"full_name": "Trần Văn Cường", "birth_date": "1951", "sex": "male"}
+    by_mrn = match(api, "staff", "mrn", "BN-0001", **cuong)
     assert by_mrn.json()["id"] == ids[1]
-    elsewhere = api.client.get(
-        "/api/v1/persons/by-identifier",
-        params={"system": "mrn", "value": "BN-0001"},
-        headers=api.headers("other_staff"),
-    )
+    elsewhere = match(api, "other_staff", "mrn", "BN-0001", **cuong)
     assert elsewhere.status_code == 404
     clash = api.client.post(
         f"/api/v1/persons/{ids[0]}/facility-links",
@@ -210,11 +225,7 @@ def test_issuance_request_approved_by_an_authority_establishes_the_id(api: Api) 
         f"/api/v1/issuance-requests/{request_id}/approve", headers=api.headers("authority")
     )
     assert approved.json()["status"] == "approved"
-    found = api.client.get(
-        "/api/v1/persons/by-identifier",
-        params={"system": "si", "value": AN["si_number"]},
-        headers=api.headers("staff"),
-    )
+    found = match(api, "staff", "si", AN["si_number"])
     assert found.json()["id"] == approved.json()["person_id"]
     again = api.client.post(
         f"/api/v1/issuance-requests/{request_id}/reject",

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from healthid.domain.audit import AuditFilter
 from healthid.services import patients
 from healthid.services.access import operator
 from healthid.services.health_ids import PersonInput
@@ -58,6 +59,22 @@ def test_a_bad_field_is_reported_next_to_it_in_the_users_language(portal: Portal
         assert list(uow.persons.iter_all()) == []
 
 
+# What An tells the receptionist: the lookup answers only when it agrees with the record.
+AN_STATES = {"full_name": "Nguyen Van An", "birth_date": "1990", "sex": "male", "purpose": "TREAT"}
+
+
+def test_a_number_with_someone_elses_details_finds_no_one(portal: Portal) -> None:
+    browser = portal.sign_in("staff")
+    register(portal, browser)
+    invented = portal.post_form(
+        browser, "/lookup", "/lookup", system="si", value="0123456789",
+        **{**AN_STATES, "full_name": "Trần Văn Bình"},
+    )  # fmt: skip
+    assert invented.status_code == 422
+    assert "Nguyễn Văn An" not in invented.text
+    assert "Không có người nào khớp với mã và thông tin đã nhập" in invented.text
+
+
 @pytest.mark.parametrize(
     ("system", "value"),
     [("si", "0123456789"), ("cccd", "001090012345"), ("bhyt", "DN4010123456789")],
@@ -68,7 +85,7 @@ def test_look_up_by_each_identifier_shows_the_minimum(
     browser = portal.sign_in("staff")
     register(portal, browser)
     response = portal.post_form(
-        browser, "/lookup", "/lookup", system=system, value=value, purpose="tiếp đón"
+        browser, "/lookup", "/lookup", system=system, value=value, **AN_STATES
     )
     assert response.status_code == 200
     assert "Nguyễn Văn An" in response.text
@@ -78,10 +95,12 @@ def test_look_up_by_each_identifier_shows_the_minimum(
 
 def test_look_up_of_an_unknown_number_and_a_malformed_one(portal: Portal) -> None:
     browser = portal.sign_in("staff")
-    missing = portal.post_form(browser, "/lookup", "/lookup", system="si", value="0999999999")
+    missing = portal.post_form(
+        browser, "/lookup", "/lookup", system="si", value="0999999999", **AN_STATES
+    )
     assert missing.status_code == 422
-    assert "Không tìm thấy người có mã này" in missing.text
-    bad = portal.post_form(browser, "/lookup", "/lookup", system="cccd", value="12ab")
+    assert "Không có người nào khớp với mã và thông tin đã nhập" in missing.text
+    bad = portal.post_form(browser, "/lookup", "/lookup", system="cccd", value="12ab", **AN_STATES)
     assert bad.status_code == 422
     assert 'id="e-value"' in bad.text
 
@@ -95,7 +114,9 @@ def test_record_an_mrn_then_find_the_patient_by_it_and_in_the_list(portal: Porta
         f"/patients/{person_id.group(1)}/mrn", data={"csrf": csrf_of(page), "mrn": "BN-0042"}
     )
     assert "Đã ghi mã bệnh nhân." in recorded.text
-    found = portal.post_form(browser, "/lookup", "/lookup", system="mrn", value="BN-0042")
+    found = portal.post_form(
+        browser, "/lookup", "/lookup", system="mrn", value="BN-0042", **AN_STATES
+    )
     assert "Nguyễn Văn An" in found.text
     listed = browser.get("/patients")
     assert "BN-0042" in listed.text
@@ -143,3 +164,27 @@ def test_pages_carry_protective_headers(portal: Portal) -> None:
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     assert "<script>" not in response.text
     assert "style=" not in response.text
+
+
+def test_emergency_access_finds_the_patient_under_a_banner_and_is_logged(portal: Portal) -> None:
+    staff = portal.sign_in("staff")
+    register(portal, staff)
+    browser = portal.sign_in("other_staff")  # another hospital: no relationship with An
+    page = browser.get("/emergency")
+    assert page.status_code == 200
+    vague = portal.post_form(browser, "/emergency", "/emergency", justification="cần",
+                             full_name="Nguyễn Văn An", birth_year="1990", province="")  # fmt: skip
+    assert vague.status_code == 422
+    assert 'id="e-justification"' in vague.text
+    found = portal.post_form(
+        browser, "/emergency", "/emergency",
+        justification="bất tỉnh sau tai nạn giao thông, không giấy tờ",
+        full_name="Nguyễn Văn An", birth_year="1990", province="Hà Nội",
+    )  # fmt: skip
+    assert found.status_code == 200
+    assert 'class="break-glass"' in found.text  # the banner while it lasts
+    assert "Nguyễn Văn An" in found.text
+    assert "12 Phố Huế" not in found.text
+    with portal.registry.uow() as uow:
+        grants = uow.audit.query(AuditFilter(action="person.break_glass"))
+    assert [g.actor for g in grants] == ["other_staff"]

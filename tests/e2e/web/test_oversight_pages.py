@@ -169,21 +169,22 @@ def test_auditor_filters_the_log_exports_csv_and_sees_lookups_per_facility(
 ) -> None:
     staff = portal.sign_in("staff")
     portal.post_form(staff, "/patients/new", "/patients/new", **{k: str(v) for k, v in AN.items()})
-    for purpose in ("tiếp đón", '=HYPERLINK("http://x")'):
+    states = {"full_name": AN["full_name"], "birth_date": AN["birth_date"], "sex": AN["sex"]}
+    for purpose in ("TREAT", "PATRQT"):
         portal.post_form(
-            staff, "/lookup", "/lookup", system="si", value="0123456789", purpose=purpose
+            staff, "/lookup", "/lookup", system="si", value="0123456789", purpose=purpose, **states
         )
     browser = portal.sign_in("auditor")
-    log = browser.get("/audit?action=person.lookup&facility=01001")
-    assert log.text.count("Tra cứu người bệnh") >= 2
+    log = browser.get("/audit?action=person.match&facility=01001")
+    assert log.text.count("Tìm người bệnh theo thông tin") >= 2
     assert "Đăng ký người bệnh</td>" not in log.text
     bad = browser.get("/audit?since=25-11-2026")
     assert bad.status_code == 422
     assert 'id="e-since"' in bad.text
-    exported = browser.get("/audit.csv?action=person.lookup")
+    exported = browser.get("/audit.csv?action=person.match")
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff"))))
-    assert {r["purpose"] for r in rows} == {"tiếp đón", '\'=HYPERLINK("http://x")'}
+    assert {r["purpose"] for r in rows} == {"TREAT", "PATRQT"}  # codes: never free text
     chart = browser.get("/audit/lookups")
     assert "01001" in chart.text
     assert re.search(r"<rect [^>]*><title>01001 · [0-9-]+: 2</title>", chart.text)

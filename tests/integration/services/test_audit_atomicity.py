@@ -19,14 +19,16 @@ import sqlalchemy as sa
 from healthid import bootstrap
 from healthid.domain.accounts import Role
 from healthid.domain.bhxh_row import parse_row
-from healthid.services import dedup, exports, issuance, patients, review
-from healthid.services.access import Caller, Principal, operator
+from healthid.services import care, dedup, exports, issuance, patients, review
+from healthid.services.access import Caller, Principal, RequestContext, operator
 from healthid.services.health_ids import PersonInput
 from healthid.services.sync import run as sync
 from healthid.synth.bhxh import write
 from tests.integration.services.support import load_without_matching, small_population
 
-STAFF = Caller(Principal("user", "lan.nguyen", Role.STAFF, "01001"))
+STAFF = Caller(
+    Principal("user", "lan.nguyen", Role.STAFF, "01001"), RequestContext(purpose="TREAT")
+)
 AUTHORITY = Caller(Principal("user", "thanh.tra", Role.AUTHORITY, None))
 OPERATOR = operator()
 AN = PersonInput(
@@ -169,9 +171,43 @@ USE_CASES = [
         ),
     ),
     UseCase(
-        "look up",
+        "is an identifier known",
+        lambda r, s: (
+            care.identifier_status(deps=r.deps, caller=STAFF, system="si", value="0123456789")
+            and {str(s)}
+        ),
+        prepare=lambda r, p: _register(r),
+    ),
+    UseCase(
+        "match what a patient states",
         lambda r, s: {
-            patients.find_person(deps=r.deps, caller=STAFF, system="si", value="0123456789").id
+            care.match_person(
+                deps=r.deps,
+                caller=STAFF,
+                system="si",
+                value="0123456789",
+                full_name="Nguyen Van An",
+                birth_date="1990",
+                sex="male",
+            ).id
+        },
+        prepare=lambda r, p: _register(r),
+    ),
+    UseCase(
+        "read a person within a care relationship",
+        lambda r, s: {patients.read_person(deps=r.deps, caller=STAFF, person_id=str(s)).id},
+        prepare=lambda r, p: _register(r),
+    ),
+    UseCase(
+        "break the glass",
+        lambda r, s: {
+            care.break_glass(
+                deps=r.deps,
+                caller=STAFF,
+                person_id=str(s),
+                reason="ETREAT",
+                justification="unconscious, no papers, history needed",
+            ).person_id
         },
         prepare=lambda r, p: _register(r),
     ),

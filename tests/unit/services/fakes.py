@@ -149,8 +149,8 @@ class FakeQuotas:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def increment(self, subject: str, bucket: datetime, since: datetime) -> int:
-        self.store.quota[subject, bucket] = self.store.quota.get((subject, bucket), 0) + 1
+    def increment(self, subject: str, bucket: datetime, since: datetime, by: int = 1) -> int:
+        self.store.quota[subject, bucket] = self.store.quota.get((subject, bucket), 0) + by
         return sum(n for (s, b), n in self.store.quota.items() if s == subject and b >= since)
 
     def oldest(self, subject: str, since: datetime) -> datetime | None:

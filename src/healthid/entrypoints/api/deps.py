@@ -8,12 +8,12 @@ per request that cost more than the lookup itself (bench/api_load.py).
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import unquote
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from healthid.bootstrap import Registry
+from healthid.domain.purpose import parse_purpose
 from healthid.services.access import AuthenticationError, Caller, RequestContext
 from healthid.services.auth import principal_from_token
 from healthid.services.deps import Deps
@@ -43,14 +43,16 @@ async def context(
         str | None,
         Header(
             alias="X-Purpose",
-            max_length=600,
-            description="Why the data is needed; percent-encoded UTF-8 (headers are ASCII)",
+            max_length=16,
+            description="Why the data is read: TREAT, ETREAT, HPAYMT, PUBHLTH, PATRQT or "
+            "HOPERAT (HL7 v3 PurposeOfUse); required on every identifiable read",
         ),
     ] = None,
 ) -> RequestContext:
     return RequestContext(
         source=request.client.host if request.client else None,
-        purpose=unquote(purpose)[:200] if purpose else None,
+        # A code or a 422 naming the header: free text never reaches the audit log.
+        purpose=str(parse_purpose(purpose)) if purpose else None,
     )
 
 

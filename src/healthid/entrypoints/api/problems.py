@@ -11,7 +11,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from healthid.domain.errors import ConflictError, NotFoundError, RuleError, ValidationError
 from healthid.services.access import ForbiddenError
-from healthid.services.auth import AuthenticationError, LockedOutError
+from healthid.services.auth import (
+    AuthenticationError,
+    LockedOutError,
+    SecondFactorNotEnrolledError,
+    SecondFactorRequiredError,
+)
 from healthid.services.quotas import QuotaExceededError
 
 MEDIA_TYPE = "application/problem+json"
@@ -87,6 +92,42 @@ def install(app: FastAPI) -> None:
             "Locked out",
             detail,
             headers={"Retry-After": str(exc.retry_after)},
+            error="invalid_grant",
+        )
+
+    @app.exception_handler(SecondFactorRequiredError)
+    async def _second_factor(request: Request, exc: SecondFactorRequiredError) -> JSONResponse:
+        vi = language(request) == "vi"
+        detail = (
+            "Vai trò này cần thêm mã xác thực hai lớp (TOTP): gửi mã 6 chữ số trong trường totp"
+            if vi
+            else "This role needs its second factor too: send the 6-digit TOTP code as totp"
+        )
+        return problem(
+            401,
+            "second-factor-required",
+            "Second factor required",
+            detail,
+            headers={"WWW-Authenticate": "Bearer"},
+            error="invalid_grant",
+        )
+
+    @app.exception_handler(SecondFactorNotEnrolledError)
+    async def _not_enrolled(request: Request, exc: SecondFactorNotEnrolledError) -> JSONResponse:
+        vi = language(request) == "vi"
+        detail = (
+            "Vai trò này cần xác thực hai lớp: hãy đăng nhập cổng thông tin (web) và đăng ký "
+            "ứng dụng xác thực trước"
+            if vi
+            else "This role needs a second factor: sign in to the web portal and enrol an "
+            "authenticator app first"
+        )
+        return problem(
+            401,
+            "second-factor-not-enrolled",
+            "Second factor not enrolled",
+            detail,
+            headers={"WWW-Authenticate": "Bearer"},
             error="invalid_grant",
         )
 

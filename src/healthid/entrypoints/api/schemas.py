@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +36,61 @@ class PersonOut(BaseModel):
 
 class RegisteredOut(PersonOut):
     created: bool
+
+
+class IdentifierIn(Strict):
+    system: Literal["si", "cccd", "bhyt", "mrn"]
+    value: str = Field(max_length=64)
+
+
+class MatchIn(Strict):
+    """What the patient states: an identifier and who they are."""
+
+    identifier: IdentifierIn
+    full_name: str = Field(examples=["Nguyễn Văn An"], max_length=200)
+    birth_date: str = Field(examples=["1990-05-01", "1990"], max_length=20)
+    sex: Literal["male", "female", "other"]
+
+
+class MatchOut(BaseModel):
+    id: str
+    health_id: str | None = Field(description="Masked: 0123456789.**********")
+    health_id_status: str | None
+
+
+class IdentifierStatusOut(BaseModel):
+    known: bool
+    health_id_status: str | None
+
+
+class BreakGlassIn(Strict):
+    reason: Literal["ETREAT"]
+    justification: str = Field(min_length=10, max_length=500)
+
+
+class BreakGlassSearchIn(Strict):
+    """An unconscious patient without papers: what can be seen or found on them."""
+
+    reason: Literal["ETREAT"]
+    justification: str = Field(min_length=10, max_length=500)
+    full_name: str = Field(max_length=200)
+    birth_year: str = Field(pattern=r"^[0-9]{4}$", examples=["1958"])
+    province: str | None = Field(None, max_length=100, examples=["Hà Nội"])
+
+
+class CandidateOut(BaseModel):
+    id: str
+    full_name: str
+    birth_date: str
+    sex: str
+    health_id: str | None
+    health_id_status: str | None
+    break_glass_until: datetime
+
+
+class BreakGlassOut(BaseModel):
+    person_id: str
+    expires_at: datetime
 
 
 class VerifyIn(Strict):
@@ -94,6 +149,15 @@ class FacilityOut(BaseModel):
     name: str
     province_code: str
     active: bool
+    max_users: int = Field(description="Enabled users the facility may hold")
+    max_clients: int = Field(description="Enabled API clients the facility may hold")
+
+
+class FacilityLimitsIn(Strict):
+    """Either or both; only an admin may change them."""
+
+    max_users: int | None = Field(None, examples=[80])
+    max_clients: int | None = Field(None, examples=[8])
 
 
 class UserIn(Strict):
@@ -112,6 +176,12 @@ class UserOut(BaseModel):
 
 class ClientIn(Strict):
     facility_code: str
+    jwks: dict[str, Any] | None = Field(
+        None,
+        description="The client's public keys (a JSON Web Key Set) for private_key_jwt "
+        "(RFC 7523): the client then has no secret and signs client assertions instead",
+        examples=[{"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "k1", "x": "…"}]}],
+    )
 
 
 class ClientOut(BaseModel):
@@ -122,7 +192,9 @@ class ClientOut(BaseModel):
 
 class NewClientOut(BaseModel):
     client_id: str
-    client_secret: str = Field(description="Shown once; store it safely")
+    client_secret: str | None = Field(
+        description="Shown once; store it safely. None for a client registered with a jwks"
+    )
 
 
 class TokenOut(BaseModel):

@@ -89,8 +89,13 @@ def seed_demo(registry: bootstrap.Registry) -> dict[str, str]:
                 password=password,
             )
         credentials[username] = password
+    # Earlier runs' clients are disabled: their secrets were shown once and are gone, and
+    # kept enabled they would fill the facility's cap on API clients after a few runs.
+    for earlier in accounts.list_clients(deps=deps, caller=caller):
+        if earlier.facility_code == code and not earlier.disabled:
+            accounts.set_client_disabled(deps=deps, caller=caller, client_id=earlier.client_id)
     new = accounts.add_client(deps=deps, caller=caller, hasher=registry.hasher, facility_code=code)
-    credentials["client_id"], credentials["client_secret"] = new.client_id, new.client_secret
+    credentials["client_id"], credentials["client_secret"] = new.client_id, str(new.client_secret)
     return credentials
 
 
@@ -111,7 +116,8 @@ def demo(
         out.print(f"  {role:<15} {username:<15} {credentials[username]}")
     out.print(
         "  admin, authority and auditor set up an authenticator app (TOTP) at their first "
-        "sign-in to the portal: scan the QR code it shows.",
+        "sign-in to the portal: scan the QR code it shows. Their API tokens need its code "
+        "too (form field totp).",
         soft_wrap=True,
     )
     out.print(

@@ -86,6 +86,12 @@ ACTION_NAMES = {
     "auth.logout": "Đăng xuất",
     "person.register": "Đăng ký người bệnh",
     "person.lookup": "Tra cứu người bệnh",
+    "person.match": "Tìm người bệnh theo thông tin",
+    "person.read": "Xem hồ sơ người bệnh",
+    "person.break_glass": "Truy cập khẩn cấp",
+    "person.correct": "Sửa thông tin người bệnh",
+    "person.export": "Xuất danh sách",
+    "sync.apply": "Đồng bộ BHXH",
     "health_id.verify": "Xác thực mã",
     "person.facility_link": "Ghi mã bệnh nhân",
     "facility.patients": "Xem danh sách bệnh nhân",
@@ -203,6 +209,44 @@ EN: dict[str, str] = {
     "Hãy chọn loại mã": "Choose the kind of number",
     "Hãy nhập mã cần tra cứu": "Enter the number to look up",
     "Không tìm thấy người có mã này": "No one has this number",
+    "Không có người nào khớp với mã và thông tin đã nhập": (
+        "No one matches this number and these details"
+    ),
+    "Hỏi người bệnh họ tên, ngày sinh và giới tính: hệ thống chỉ trả lời khi các thông tin "
+    "này khớp với hồ sơ.": (
+        "Ask the patient their name, date of birth and sex: the registry answers only when "
+        "they match its record."
+    ),
+    "Hãy nhập họ và tên người bệnh": "Enter the patient's full name",
+    "Truy cập khẩn cấp": "Emergency access",
+    "TRUY CẬP KHẨN CẤP đang có hiệu lực: mỗi hồ sơ dưới đây được mở cho riêng bạn đến {t} "
+    "(giờ Việt Nam), được ghi nhật ký và sẽ được thanh tra xem xét.": (
+        "EMERGENCY ACCESS in force: each record below is open to you alone until {t} "
+        "(Vietnam time), recorded in the log, and will be reviewed by an inspector."
+    ),
+    "Người có thể là bệnh nhân": "Persons who may be the patient",
+    "Không tìm thấy ai": "No one found",
+    "Chỉ dùng khi người bệnh cấp cứu không thể tự khai (bất tỉnh, không giấy tờ). Mỗi người "
+    "tìm thấy là một lượt truy cập khẩn cấp của riêng bạn, hiệu lực vài giờ, được ghi nhật ký "
+    "và được thanh tra xem xét.": (
+        "Only when an emergency patient cannot say who they are (unconscious, no papers). "
+        "Each person found is an emergency access of yours alone, for a few hours, "
+        "recorded in the log and reviewed by an inspector."
+    ),
+    "Lý do cấp cứu": "Why the emergency needs this",
+    "Năm sinh": "Year of birth",
+    "Tỉnh, thành nơi sinh": "Province of birth",
+    "Ví dụ: 1958": "For example: 1958",
+    "Hãy nhập ngày sinh (hoặc năm sinh)": "Enter the date of birth (or the year)",
+    "Hãy chọn giới tính": "Choose the sex",
+    "Hãy chọn mục đích": "Choose the purpose",
+    "1990-05-01, hoặc chỉ năm sinh: 1990": "1990-05-01, or the year alone: 1990",
+    "Khám, chữa bệnh": "Treatment",
+    "Cấp cứu": "Emergency treatment",
+    "Thanh toán BHYT": "Health insurance payment",
+    "Y tế công cộng": "Public health",
+    "Theo yêu cầu của người bệnh": "At the patient's request",
+    "Vận hành cơ sở": "Facility operations",
     "Chưa có": "None yet",
     "Họ và tên": "Full name",
     "Ngày sinh": "Date of birth",
@@ -418,6 +462,10 @@ EN: dict[str, str] = {
     "Thu hồi token": "Token revoked",
     "Đăng ký người bệnh": "Patient registered",
     "Tra cứu người bệnh": "Patient lookup",
+    "Tìm người bệnh theo thông tin": "Patient match",
+    "Xem hồ sơ người bệnh": "Patient record read",
+    "Sửa thông tin người bệnh": "Patient data corrected",
+    "Xuất danh sách": "Export",
     "Xem danh sách bệnh nhân": "Patient list viewed",
     "Gửi yêu cầu cấp mã": "Issuance requested",
     "Quyết định cấp mã": "Issuance decided",

@@ -33,6 +33,15 @@ class AccountRepository(Protocol):
 
     def list_facilities(self) -> list[Facility]: ...
 
+    def lock_facility(self, code: str) -> Facility | None:
+        """The facility, its row locked to the end of the transaction (FOR UPDATE where the
+        database has it): concurrent additions to one facility count its accounts in turn."""
+
+    def count_enabled(self, facility_code: str) -> tuple[int, int]:
+        """The facility's enabled users and enabled API clients."""
+
+    def set_facility_limits(self, code: str, max_users: int, max_clients: int) -> None: ...
+
     def add_user(self, user: User) -> None: ...
 
     def get_user(self, username: str) -> User | None: ...
@@ -51,6 +60,13 @@ class AccountRepository(Protocol):
 
     def set_client_disabled(self, client_id: str, disabled: bool) -> None: ...
 
+    def use_client_assertion(self, key: str, expires_at: datetime, now: datetime) -> bool:
+        """Record an assertion id as used until ``expires_at``; False if it was already.
+
+        Atomic: of two concurrent uses of one key exactly one gets True. Ids expired by
+        ``now`` are deleted on the way (an expired assertion is refused anyway).
+        """
+
     def add_login_failure(self, username: str, at: datetime) -> None: ...
 
     def login_failures_since(self, username: str, since: datetime) -> list[datetime]: ...
@@ -60,11 +76,41 @@ class AccountRepository(Protocol):
     def is_token_revoked(self, jti: str) -> bool: ...
 
 
+@dataclass(frozen=True)
+class BreakGlass:
+    """Emergency access to one person for one member of staff, for a limited time."""
+
+    id: str
+    actor: str
+    facility_code: str | None
+    person_id: str
+    reason: str
+    justification: str  # sealed at rest
+    granted_at: datetime
+    expires_at: datetime
+
+
+class CareRepository(Protocol):
+    """Who may see a person's demographics: facilities in a care relationship with them,
+    and members of staff holding a break-glass grant."""
+
+    def relate(self, facility_code: str, person_id: str, basis: str, at: datetime,
+               until: datetime) -> None:  # fmt: skip
+        """Start or extend the facility's care relationship with the person."""
+
+    def related(self, facility_code: str, person_id: str, at: datetime) -> bool: ...
+
+    def grant(self, grant: BreakGlass) -> None: ...
+
+    def granted(self, actor: str, person_id: str, at: datetime) -> BreakGlass | None:
+        """The actor's break-glass grant on the person still running at ``at``."""
+
+
 class QuotaRepository(Protocol):
     """Per-minute counters of identifiable reads, one row per subject and minute."""
 
-    def increment(self, subject: str, bucket: datetime, since: datetime) -> int:
-        """Add one to ``bucket``'s count; the subject's total from ``since`` on, this included.
+    def increment(self, subject: str, bucket: datetime, since: datetime, by: int = 1) -> int:
+        """Add ``by`` to ``bucket``'s count; the subject's total from ``since`` on, this included.
 
         Atomic: concurrent increments of one subject queue on its row.
         """
@@ -128,6 +174,11 @@ class WebSessionRepository(Protocol):
 
     def set_second_factor(self, username: str, factor: SecondFactor) -> None: ...
 
+    def use_step(self, username: str, step: int) -> bool:
+        """Mark the factor confirmed with ``step`` its last used time step, if ``step`` is
+        later than the last one used; False otherwise. Atomic: a code is accepted once,
+        however many requests present it at once."""
+
 
 class PasswordHasher(Protocol):
     def hash(self, secret: str) -> str: ...
@@ -156,3 +207,24 @@ class OneTimeCodes(Protocol):
 
     def matching_step(self, secret: str, code: str, at: datetime) -> int | None:
         """The time step ``code`` is valid for at ``at`` (one step of drift allowed), else None."""
+
+
+class ClientKeys(Protocol):
+    """Connected systems' public keys (JWKS) and the assertions they sign (RFC 7523)."""
+
+    def public_jwks(self, raw: str) -> str:
+        """``raw`` as a JWKS of usable public signing keys, in canonical JSON.
+
+        ``ValidationError`` (field ``jwks``) naming the rule otherwise: not JSON, no keys,
+        a private or symmetric key, an unsupported key type or curve, a short RSA key.
+        """
+
+    def unverified_claims(self, assertion: str) -> dict[str, object]:
+        """The claims, signature unchecked: only to find which client to check it with.
+
+        ``AssertionRefusedError`` if it is not a JWT at all.
+        """
+
+    def verify(self, assertion: str, jwks: str) -> dict[str, object]:
+        """The claims, its signature checked with a key of ``jwks`` (by ``kid``, else each)
+        under an allowed algorithm; ``AssertionRefusedError`` with the reason otherwise."""

@@ -9,6 +9,7 @@ from typing import Protocol, Self
 from healthid.services.ports.accounts import (
     AccountRepository,
     AuditRepository,
+    CareRepository,
     IssuanceRequestRepository,
     QuotaRepository,
     WebSessionRepository,
@@ -34,6 +35,7 @@ class UnitOfWork(Protocol):
     web_sessions: WebSessionRepository
     bulk: SyncBulkRepository
     quotas: QuotaRepository
+    care: CareRepository
 
     def __enter__(self) -> Self: ...
 

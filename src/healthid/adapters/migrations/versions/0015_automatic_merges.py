@@ -5,8 +5,8 @@ and audit, with unmerge one click away. The evidence that decided each one is
 its review pair's weights; this marks which merges no person decided, and
 indexes them newest first.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-03
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
@@ -31,5 +31,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_merges_automatic_merged_at", table_name="merges")
-    with op.batch_alter_table("merges") as batch:
+    with op.batch_alter_table("merges", recreate="never") as batch:  # in place, as 0016
         batch.drop_column("automatic")

@@ -6,8 +6,8 @@ reviewer's look only at one home. The BHXH extract gives the household code
 (MA_HO_GD) and the residence ward (MAXA_CU_TRU); matching compares them for
 equality only, so they are kept as keyed blind indexes, never as values.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-03
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
@@ -29,6 +29,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("persons") as batch:
+    # In place, not by copying the table (SQLite's batch default): every table of persons'
+    # data refers to persons, so the copy's DROP TABLE would fail. SQLite 3.35+ can.
+    with op.batch_alter_table("persons", recreate="never") as batch:
         batch.drop_column("ward_index")
         batch.drop_column("household_index")
