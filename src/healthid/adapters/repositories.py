@@ -19,6 +19,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -64,6 +65,8 @@ _MATCH_COLUMNS = (
     PersonRow.birth_date_ct,
     PersonRow.birthplace_ct,
     PersonRow.sex,
+    PersonRow.household_index,
+    PersonRow.ward_index,
 )
 
 
@@ -145,6 +148,8 @@ def _candidates_statement(postgres: bool) -> Select[tuple[Any, ...]]:
             persons.birth_date_ct,
             persons.birthplace_ct,
             persons.sex,
+            persons.household_index,
+            persons.ward_index,
             first_cccd(ids.id),
             first_cccd(ids.value_ct),
         )
@@ -263,10 +268,12 @@ class SqlPersonRepository:
         return cccd
 
     def _match_input(
-        self, row: tuple[str, bytes, bytes, bytes | None, str], card: tuple[str, bytes] | None
+        self,
+        row: tuple[str, bytes, bytes, bytes | None, str, str | None, str | None],
+        card: tuple[str, bytes] | None,
     ) -> MatchInput:
-        """Only the fields matching uses, decrypted."""
-        pid, name_ct, date_ct, place_ct, sex = row
+        """Only the fields matching uses, decrypted (the home's blind indexes need no key)."""
+        pid, name_ct, date_ct, place_ct, sex, household, ward = row
         open_ = self._sealer.open
         return MatchInput(
             person_id=pid,
@@ -275,6 +282,8 @@ class SqlPersonRepository:
             sex=sex,
             birthplace=None if place_ct is None else open_("persons", pid, "birthplace", place_ct),
             cccd=None if card is None else open_("identifiers", card[0], "value", card[1]),
+            household=household,
+            ward=ward,
         )
 
     def with_scope(
@@ -340,6 +349,32 @@ class SqlPersonRepository:
             for index in sorted({self._block_index(k) for k in keys})
         ]
 
+    def home_indexes(
+        self, household: str | None, ward: str | None
+    ) -> tuple[str | None, str | None]:
+        return self._sealer.home_index("household", household), self._sealer.home_index(
+            "ward", ward
+        )
+
+    def set_home(self, person_id: str, household: str | None, ward: str | None) -> None:
+        self._session.execute(
+            update(_PERSONS)
+            .where(_PERSONS.c.id == person_id)
+            .values(household_index=household, ward_index=ward)
+        )
+
+    def estimated_count(self) -> int:
+        if self._session.get_bind().dialect.name == "postgresql":
+            # The planner's estimate, kept by ANALYZE (the sync runs it): a catalog read.
+            # -1 until the table was first analysed.
+            found = self._session.execute(
+                text("SELECT reltuples FROM pg_class WHERE oid = 'persons'::regclass")
+            ).scalar()
+        else:
+            # Persons are never deleted, so the highest rowid is their number: one index step.
+            found = self._session.execute(text("SELECT max(rowid) FROM persons")).scalar()
+        return max(int(found or 0), 0)
+
     def candidate_inputs(self, keys: set[str], *, limit: int) -> list[MatchInput]:
         if not keys:
             return []
@@ -350,9 +385,10 @@ class SqlPersonRepository:
         )
         return [
             self._match_input(
-                (pid, name, date, place, sex), None if row_id is None else (row_id, ct)
+                (pid, name, date, place, sex, household, ward),
+                None if row_id is None else (row_id, ct),
             )
-            for pid, name, date, place, sex, row_id, ct in rows
+            for pid, name, date, place, sex, household, ward, row_id, ct in rows
         ]
 
     # Set at a time (the batch deduplication's merges) ---------------------

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from healthid.adapters.store import IN_BATCH, as_utc, one_of
 from healthid.adapters.tables import MergeRow, ReviewPairRow
-from healthid.domain.review import Merge, ReviewPair, ReviewStatus
+from healthid.domain.review import AutomaticMerge, Merge, ReviewPair, ReviewStatus
 
 _REVIEW_PAIRS = cast(Table, ReviewPairRow.__table__)
 _MERGES = cast(Table, MergeRow.__table__)
@@ -44,6 +44,7 @@ def _merge_row(merge: Merge) -> dict[str, Any]:
         "merged_at": merge.merged_at,
         "unmerged_by": merge.unmerged_by,
         "unmerged_at": merge.unmerged_at,
+        "automatic": merge.automatic,
     }
 
 
@@ -135,7 +136,22 @@ class SqlReviewRepository:
             review_id=row.review_id,
             unmerged_by=row.unmerged_by,
             unmerged_at=as_utc(row.unmerged_at) if row.unmerged_at else None,
+            automatic=row.automatic,
         )
+
+    def automatic_merges(self, *, limit: int) -> Sequence[AutomaticMerge]:
+        rows = self._session.execute(
+            select(MergeRow, ReviewPairRow)
+            .outerjoin(ReviewPairRow, ReviewPairRow.id == MergeRow.review_id)
+            .where(MergeRow.automatic.is_(True))
+            .order_by(MergeRow.merged_at.desc(), MergeRow.id.desc())
+            .limit(limit)
+        ).all()
+        return [
+            AutomaticMerge(merge, self._to_pair(pair_row) if pair_row else None)
+            for merge_row, pair_row in rows
+            if (merge := self._to_merge(merge_row)) is not None  # always: the row was read
+        ]
 
     def mark_unmerged(self, merge_id: str, by: str, at: datetime) -> None:
         self._session.execute(

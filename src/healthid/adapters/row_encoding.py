@@ -17,7 +17,8 @@ from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.person import Demographics
 
 PERSON_COLUMNS = ("id", "sex", "full_name_ct", "birth_date_ct", "birthplace_ct", "address_ct",
-                  "phone_ct", "created_at", "updated_at")  # fmt: skip
+                  "phone_ct", "household_index", "ward_index", "created_at",
+                  "updated_at")  # fmt: skip
 IDENTIFIER_COLUMNS = ("id", "person_id", "system", "scope", "value_index", "value_ct",
                       "created_at")  # fmt: skip
 HEALTH_ID_COLUMNS = ("id", "person_id", "si_index", "canonical_ct", "key_version", "status",
@@ -41,10 +42,18 @@ def demographics_columns(
 
 
 def person_row(
-    sealer: Sealer, person_id: str, d: Demographics, created_at: datetime, updated_at: datetime
+    sealer: Sealer,
+    person_id: str,
+    d: Demographics,
+    created_at: datetime,
+    updated_at: datetime,
+    *,
+    home: tuple[str | None, str | None] = (None, None),
 ) -> tuple[Any, ...]:
-    """A new person's row, in ``PERSON_COLUMNS`` order."""
+    """A new person's row, in ``PERSON_COLUMNS`` order; ``home``: the blind indexes of their
+    household and ward, as ``PersonRepository.home_indexes`` made them."""
     columns = demographics_columns(sealer, person_id, d, updated_at)
+    columns["household_index"], columns["ward_index"] = home
     return (person_id, *(columns[c] for c in PERSON_COLUMNS[1:-2]), created_at, updated_at)
 
 

@@ -9,6 +9,7 @@ Python model the real-time path uses.
 
 from __future__ import annotations
 
+import math
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -19,8 +20,28 @@ from healthid.domain.names import fold_diacritics
 from healthid.matching.model import Model
 from healthid.matching.normalise import MatchRecord
 
-# A pair this unlikely under the coarser SQL model is never close to review.
-PREFILTER = 0.01
+# How many bits the exact scorer may rate a pair above the coarser SQL model, which
+# weighs every agreement by its average u: a rare family name, given name, birth year
+# or province weighs more in the exact scorer. 4 bits keeps the pre-filter at about
+# 0.006 for a million records, below the 0.01 with which the duplicate sets' recall
+# was measured (docs/benchmarks.md).
+PREFILTER_SLACK_BITS = 4.0
+
+
+def prefilter(model: Model, population: int) -> float:
+    """The probability, under the SQL model's prior for ``population`` records, below
+    which a pair cannot reach the model's review threshold.
+
+    The exact scorer judges a pair for ``model.judged_for(population)`` people (the
+    nation's, by default), Splink for the records it was given: the review bar moves
+    by the difference of the two priors, less the slack for term frequencies.
+    """
+    review = model.review_threshold
+    bar = math.log2(review / (1 - review))
+    bar += model.prior_log_odds(population) - model.prior_log_odds(model.judged_for(population))
+    bar -= PREFILTER_SLACK_BITS
+    return 1 / (1 + 2**-bar)
+
 
 # {jaro_winkler} is the backend's name for the function (DuckDB and Spark differ).
 _LEVELS_SQL: dict[str, list[tuple[str, str]]] = {
@@ -176,7 +197,7 @@ def _settings(
 def predicted_pairs(
     db_api: Any, records: list[MatchRecord], model: Model, *, jaro_winkler: str
 ) -> list[tuple[str, str]]:
-    """The pairs Splink scores above PREFILTER, on whichever backend ``db_api`` is.
+    """The pairs Splink scores above ``prefilter``, on whichever backend ``db_api`` is.
 
     Shared by the DuckDB and Spark finders so both run the very same model.
     """
@@ -189,7 +210,8 @@ def predicted_pairs(
         # Ours are deliberate (a missing value is the "missing" level, with its weight).
         log_level="ERROR",
     )
-    predictions = linker.inference.predict(threshold_match_probability=PREFILTER)
+    threshold = prefilter(model, len(records))
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
     # Only the two ids: through Arrow, not one Python dict per pair of every column.
     table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]  # not annotated
     table = table.select(["unique_id_l", "unique_id_r"])

@@ -84,3 +84,7 @@ class Sealer:
 
     def identifier_index(self, system: str, scope: str, value: str) -> str:
         return self.index(f"identifier/{system}/{scope}", value)
+
+    def home_index(self, kind: str, value: str | None) -> str | None:
+        """A household code's or ward code's blind index (``kind``): equal for equal values."""
+        return self.index(f"home/{kind}", value) if value else None

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -44,6 +45,11 @@ class PersonRow(Base):
     birthplace_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     address_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_ct: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Keyed blind indexes of the BHXH household code (MA_HO_GD) and residence ward the
+    # person was first recorded with, for matching only (twins share both): compared for
+    # equality, never read back as values.
+    household_index: Mapped[str | None] = mapped_column(String(32))
+    ward_index: Mapped[str | None] = mapped_column(String(32))
     # Set when merged into another person: the row stays, so an unmerge can restore it.
     merged_into: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -272,6 +278,11 @@ class MergeRow(Base):
     merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     unmerged_by: Mapped[str | None] = mapped_column(String(64))
     unmerged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Decided by the score alone (batch deduplication): the authority's audit list.
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+Index("ix_merges_automatic_merged_at", MergeRow.automatic, MergeRow.merged_at)
 
 
 class SyncSourceRow(Base):

@@ -40,6 +40,9 @@ class ExtractRow:
     birthplace: str | None
     address: str | None
     updated_at: datetime
+    # The residence ward (MAXA_CU_TRU) when it is a ward code, for matching (stored only
+    # as a blind index). A malformed one is dropped, not rejected: the column may be blank.
+    ward: str | None = None
 
     def demographics(self) -> Demographics:
         """The row's data as ``parse_demographics`` would have made it (already validated)."""
@@ -160,4 +163,10 @@ def parse_row(row: dict[str, str]) -> ExtractRow:
         birthplace=place,
         address=address,
         updated_at=updated,
+        ward=_ward(get["MAXA_CU_TRU"]),
     )
+
+
+def _ward(raw: str) -> str | None:
+    """A ward code as matching compares it: five digits, or nothing."""
+    return raw if len(raw) == 5 and raw.isascii() and raw.isdigit() else None

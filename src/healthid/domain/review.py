@@ -40,3 +40,14 @@ class Merge:
     review_id: str | None = None
     unmerged_by: str | None = None
     unmerged_at: datetime | None = None
+    # Made by the batch deduplication on the score alone, no person deciding: listed for
+    # sampling and audit. Its evidence is its review pair's weights (``review_id``).
+    automatic: bool = False
+
+
+@dataclass(frozen=True)
+class AutomaticMerge:
+    """A merge no person decided, with the pair whose evidence decided it."""
+
+    merge: Merge
+    pair: ReviewPair | None  # None only for a merge recorded before pairs were kept

@@ -35,7 +35,9 @@ class MatchRecord:
     cccd: str | None = None
     birth_province: str | None = None  # today's province code
     ward: str | None = None
-    household: str | None = None
+    household: str | None = None  # the BHXH household code (MA_HO_GD): twins share it
+    phone: str | None = None  # digits only, as the caller normalised it
+    bhyt: str | None = None  # the BHYT card number
     family_folded: str = field(init=False)
     given_folded: str = field(init=False)
     surname_group: str = field(init=False)
@@ -69,6 +71,8 @@ def match_record(
     birth_province: str | None = None,
     ward: str | None = None,
     household: str | None = None,
+    phone: str | None = None,
+    bhyt: str | None = None,
 ) -> MatchRecord:
     family, middle, given = split_name(full_name)
     return MatchRecord(
@@ -82,6 +86,8 @@ def match_record(
         birth_province,
         ward or None,
         household or None,
+        phone or None,
+        bhyt or None,
     )
 
 

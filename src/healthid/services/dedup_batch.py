@@ -109,6 +109,7 @@ def _play(
             moved=moved,
             replaced=list(retired),
             review_id=pair.id,
+            automatic=True,  # the score decided: listed for the authority's audit
         )
         merges.events.append(audited)
     return merges

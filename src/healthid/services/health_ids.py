@@ -166,6 +166,9 @@ class _UnitOfWorkReads:
     def candidates(self, registration: Registration) -> list[MatchRecord]:
         return candidates(self._uow, self._places, registration.keys)
 
+    def population(self) -> int | None:
+        return self._uow.persons.estimated_count() or None  # None: no statistics yet
+
 
 def candidates(uow: UnitOfWork, places: AdminUnits, keys: Iterable[str]) -> list[MatchRecord]:
     """Stored persons sharing a blocking key, read by index in one statement, as matched."""
@@ -199,6 +202,9 @@ def establish(uow: UnitOfWork, deps: Deps, reg: Registration) -> Established:
         now = deps.clock.now()
         person = Person(new_id(), reg.demographics, now, now, list(reg.identifiers))
         uow.persons.add(person)
+        home = (reg.record.household, reg.record.ward)
+        if home != (None, None):  # a BHXH row's household and ward, kept for matching
+            uow.persons.set_home(person.id, *home)
         if placement.scored is not None:  # the stored person it may be: a person decides
             matcher.queue_review(uow, deps.clock, placement.scored.a, person.id, placement.scored)
         return _issue(uow, deps, reg, person, placement, new=True)

@@ -35,8 +35,15 @@ def train(uow: UnitOfWork, deps: Deps, trainer: ModelTrainer) -> Model:
 
 
 def record_of(
-    *, key: str, demographics: Demographics, identifiers: list[Identifier], places: AdminUnits
+    *,
+    key: str,
+    demographics: Demographics,
+    identifiers: list[Identifier],
+    places: AdminUnits,
+    household: str | None = None,
+    ward: str | None = None,
 ) -> MatchRecord:
+    """``household``, ``ward``: their blind indexes (``PersonRepository.home_indexes``)."""
     cccd = next((i.value for i in identifiers if i.system == IdentifierSystem.CCCD), None)
     place = places.resolve_birthplace(demographics.birthplace) if demographics.birthplace else None
     return match_record(
@@ -46,6 +53,8 @@ def record_of(
         sex=str(demographics.sex),
         cccd=cccd,
         birth_province=place.code if place else None,
+        household=household,
+        ward=ward,
     )
 
 
@@ -64,6 +73,8 @@ def input_record(item: MatchInput, places: AdminUnits) -> MatchRecord:
         sex=item.sex,
         cccd=item.cccd,
         birth_province=place.code if place else None,
+        household=item.household,
+        ward=item.ward,
     )
 
 
@@ -118,7 +129,9 @@ def review_pair(a: str, b: str, scored: Scored, at: datetime) -> ReviewPair:
         person_a=a,
         person_b=b,
         probability=scored.probability,
-        weights={name: (scored.levels[name], round(w, 3)) for name, w in scored.weights.items()},
+        # The evidence that decides the pair, kept with it: a reviewer's view, and for a
+        # pair the batch deduplication merges on its own, the record of why.
+        weights=scored.evidence(),
         created_at=at,
         status=ReviewStatus.PENDING,
     )

@@ -9,7 +9,7 @@ check that a record lands on the same person either way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -61,6 +61,9 @@ class PlacementReads(Protocol):
     def candidates(self, registration: Registration) -> Iterable[MatchRecord]:
         """Stored persons sharing a blocking key with the record, the likeliest first."""
 
+    def population(self) -> int | None:
+        """About how many persons the registry holds: an estimate, never a count per record."""
+
 
 class Landing(StrEnum):
     EXISTING = "existing"  # the SI number's ID already exists: nothing is written
@@ -108,7 +111,9 @@ def place(registration: Registration, reads: PlacementReads, model: Model) -> Pl
         if scored.decision != Decision.MATCH:
             raise held_by_another_si(identifier)
         return Placement(Landing.SECOND_SI, owner, scored)
-    best = best_candidate(registration.record, reads.candidates(registration), model)
+    best = best_candidate(
+        registration.record, reads.candidates(registration), model, reads.population
+    )
     if best is None:
         return Placement(Landing.NEW)
     if best.decision == Decision.MATCH:
@@ -117,17 +122,26 @@ def place(registration: Registration, reads: PlacementReads, model: Model) -> Pl
 
 
 def best_candidate(
-    record: MatchRecord, candidates: Iterable[MatchRecord], model: Model
+    record: MatchRecord,
+    candidates: Iterable[MatchRecord],
+    model: Model,
+    population: Callable[[], int | None] | None = None,
 ) -> Scored | None:
     """How the likeliest candidate (``a``) scores against ``record``, if above 'new'.
 
     Its decision is 'review', never 'match', when ``record`` matches two people.
+    ``population``: the registry's size, asked only when a candidate may reach review.
+    The model judges every pair for the national population whatever the size; the
+    size decides only whether a common name with a birth year alone is worth a
+    reviewer's look in the registry as it stands (``Model.score``).
     """
-    return best_of(
-        model.score(stored, record)
-        for stored in candidates
-        if model.may_review(stored, record)  # else scored NEW: never the best
-    )
+    # may_review needs no size: it bounds the score at the model's own population,
+    # which the registry's never lowers (Model.judged_for).
+    close = [stored for stored in candidates if model.may_review(stored, record)]
+    if not close:
+        return None
+    size = population() if population is not None else None
+    return best_of(model.score(stored, record, size) for stored in close)
 
 
 def _by_si(registration: Registration, reads: PlacementReads) -> Placement | None:

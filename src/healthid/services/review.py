@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from healthid.domain.audit import Action, AuditEvent
@@ -9,7 +10,7 @@ from healthid.domain.errors import ConflictError, NotFoundError, ValidationError
 from healthid.domain.ids import new_id
 from healthid.domain.issuance import HealthIdStatus, IssuedHealthId
 from healthid.domain.person import Person
-from healthid.domain.review import Merge, ReviewPair, ReviewStatus
+from healthid.domain.review import AutomaticMerge, Merge, ReviewPair, ReviewStatus
 from healthid.services import matcher
 from healthid.services.access import Caller, Permission
 from healthid.services.audit import event, record
@@ -194,10 +195,12 @@ def merge_record(
     replaced: list[str],
     review_id: str,
     caller: Caller | None,
+    automatic: bool = False,
 ) -> tuple[Merge, AuditEvent]:
     """The merge to store and its audit event: the caller adds both to the merge's unit of work.
 
-    ``caller`` None: the batch deduplication, named "registry".
+    ``caller`` None: the batch deduplication, named "registry". ``automatic``: decided
+    by the score, no person looking (the pair ``review_id`` keeps the evidence).
     """
     done = Merge(
         new_id(),
@@ -208,6 +211,7 @@ def merge_record(
         _actor(caller),
         clock.now(),
         review_id,
+        automatic=automatic,
     )
     audited = event(
         clock=clock,
@@ -218,6 +222,28 @@ def merge_record(
         detail=done.id,
     )
     return done, audited
+
+
+def list_automatic_merges(
+    *, deps: Deps, caller: Caller, limit: int = 100
+) -> Sequence[AutomaticMerge]:
+    """The merges the batch deduplication made on the score alone, the latest first, for an
+    authority to sample and audit: each with the pair and weights that decided it.
+
+    No person's data is read here (the pair's side by side view is ``show_review``,
+    audited per person); the listing itself is recorded.
+    """
+    with unit_of_work(deps, caller, Permission.REVIEW_DUPLICATES) as uow:
+        merges = uow.reviews.automatic_merges(limit=limit)
+        record(
+            uow,
+            clock=deps.clock,
+            action=Action.REVIEW_READ,
+            caller=caller,
+            detail="automatic_merges",
+        )
+        uow.commit()
+    return merges
 
 
 def unmerge(*, deps: Deps, caller: Caller, merge_id: str) -> Merge:

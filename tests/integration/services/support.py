@@ -6,7 +6,7 @@ import csv
 import io
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +20,20 @@ from healthid.services import health_ids
 from healthid.services import matcher as matching
 from healthid.services.health_ids import birthplace_key
 from healthid.services.use_case import retry_lost_race
+
+# A registry this small: two records of one name, date and birthplace are one person.
+SMALL_POPULATION = 1_000
+
+
+def small_population(registry: bootstrap.Registry) -> bootstrap.Registry:
+    """``registry`` with its model judging pairs for a registry of ``SMALL_POPULATION`` people.
+
+    For tests of the mechanics (chunks, the run's index, batches of merges): they
+    need pairs that merge on name, date and birthplace, which at the national scale
+    the packaged model judges for are only worth a reviewer's look. The model
+    travels in ``Deps``: nothing global changes.
+    """
+    return replace(registry, model=registry.model.for_population(SMALL_POPULATION))
 
 
 def load_without_matching(registry: bootstrap.Registry, folder: Path) -> dict[str, str]:

@@ -28,9 +28,23 @@ from healthid.services import dedup, review
 from healthid.services import matcher as matching
 from healthid.services.access import operator
 from healthid.synth.bhxh import write
-from tests.integration.services.support import load_with_health_ids
+from tests.integration.services.support import load_with_health_ids, small_population
 
 CALLER = operator()  # one caller for both paths: their audit events compare equal
+
+
+# The write phase's mechanics need sure pairs in a 400-person file: the model judges
+# for a small registry, in both registries alike (tests/.../support.small_population).
+@pytest.fixture
+def registry(registry: bootstrap.Registry, database_url: str) -> bootstrap.Registry:
+    # database_url named again: an overriding fixture loses the backend's parameters.
+    return small_population(registry)
+
+
+@pytest.fixture
+def twin_registry(twin_registry: bootstrap.Registry, database_url: str) -> bootstrap.Registry:
+    # database_url named again: an overriding fixture loses the backend's parameters.
+    return small_population(twin_registry)
 
 
 def write_pair_by_pair(registry: bootstrap.Registry, pairs: list[Scored]) -> tuple[int, int, int]:

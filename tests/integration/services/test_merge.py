@@ -21,7 +21,9 @@ THUY = {
     "sex": "female",
     "birthplace": "Hà Nội",
 }
-OTHER = {**THUY, "si_number": "0123456780", "birthplace": "Hải Phòng", "cccd": "031190000001"}
+# Her namesake in every field, with a CCCD she lacks: at national scale half a namesake
+# is expected to share all of it, so the pair is for a person to decide.
+OTHER = {**THUY, "si_number": "0123456780", "cccd": "031190000001"}
 
 
 OPERATOR = operator()

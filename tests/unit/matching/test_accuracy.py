@@ -36,7 +36,9 @@ def test_precision_and_recall_on_unseen_synthetic_data(tmp_path: Path) -> None:
     assert len(true_pairs) > 300
     assert precision >= 0.995
     assert recall >= 0.95
-    assert len(matched & true_pairs) / len(true_pairs) > 0.8  # most are automatic
+    # Those with a CCCD on both records (about half) go through without a person; at
+    # the national prior a common name, a date and a province alone do not.
+    assert len(matched & true_pairs) / len(true_pairs) > 0.5
 
 
 @pytest.mark.parametrize("population", [1_000, 1_000_000])

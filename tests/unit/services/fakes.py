@@ -29,6 +29,7 @@ class Store:
     reviews: dict[frozenset[str], ReviewPair] = field(default_factory=dict)
     events: list[AuditEvent] = field(default_factory=list)
     quota: dict[tuple[str, datetime], int] = field(default_factory=dict)
+    homes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 class FakePersons:
@@ -74,6 +75,17 @@ class FakePersons:
         for key in keys:
             self.store.blocks.setdefault(key, set()).add(person_id)
 
+    def estimated_count(self) -> int:
+        return len(self.store.persons)
+
+    def home_indexes(
+        self, household: str | None, ward: str | None
+    ) -> tuple[str | None, str | None]:
+        return (household and f"h:{household}"), (ward and f"w:{ward}")
+
+    def set_home(self, person_id: str, household: str | None, ward: str | None) -> None:
+        self.store.homes[person_id] = (household, ward)
+
     def candidate_inputs(self, keys: set[str], *, limit: int) -> list[MatchInput]:
         ids = sorted({p for key in keys for p in self.store.blocks.get(key, set())})
         return [
@@ -86,6 +98,8 @@ class FakePersons:
                 cccd=next(
                     (i.value for i in p.identifiers if i.system == IdentifierSystem.CCCD), None
                 ),
+                household=self.store.homes.get(p.id, (None, None))[0],
+                ward=self.store.homes.get(p.id, (None, None))[1],
             )
             for p in (self.get(i) for i in ids[:limit])
             if p is not None

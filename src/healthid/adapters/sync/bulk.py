@@ -206,13 +206,15 @@ class SqlSyncBulkRepository:
                     )
                 )
             )
-            for pid, sex, name_ct, birth_ct, place_ct in self._session.execute(
+            for pid, sex, name_ct, birth_ct, place_ct, household, ward in self._session.execute(
                 select(
                     PersonRow.id,
                     PersonRow.sex,
                     PersonRow.full_name_ct,
                     PersonRow.birth_date_ct,
                     PersonRow.birthplace_ct,
+                    PersonRow.household_index,
+                    PersonRow.ward_index,
                 ).where(one_of(self._session, PersonRow.id, batch))
             ):
                 demographics = Demographics(
@@ -224,7 +226,13 @@ class SqlSyncBulkRepository:
                     birthplace=open_("persons", pid, "birthplace", place_ct),
                 )
                 found[pid] = StoredPerson(
-                    pid, demographics, cccd.get(pid), pid in with_si, pid in with_id
+                    pid,
+                    demographics,
+                    cccd.get(pid),
+                    pid in with_si,
+                    pid in with_id,
+                    household,
+                    ward,
                 )
         return found
 
@@ -234,7 +242,14 @@ class SqlSyncBulkRepository:
         """The chunk's rows encrypted and blind-indexed, as ``write`` sends them."""
         sealer = self._sealer
         persons = [
-            person_row(sealer, p.id, p.demographics, p.created_at, p.updated_at)
+            person_row(
+                sealer,
+                p.id,
+                p.demographics,
+                p.created_at,
+                p.updated_at,
+                home=writes.homes.get(p.id, (None, None)),
+            )
             for p in writes.persons.values()
         ]
         identifiers = [

@@ -43,6 +43,8 @@ COMPARISON_NAMES = {
     "cccd": "Số CCCD",
     "birth_province": "Tỉnh nơi sinh",
     "ward": "Phường/xã",
+    "bhyt": "Thẻ BHYT",
+    "phone": "Số điện thoại",
 }
 LEVEL_NAMES = {
     "exact": "trùng khớp",
@@ -302,6 +304,21 @@ EN: dict[str, str] = {
     "Ngày phát hiện": "Found",
     "So sánh": "Compare",
     "Không có cặp nào.": "No pairs.",
+    "Gộp tự động": "Automatic merges",
+    "Thẻ BHYT": "BHYT card",
+    (
+        "Các lần hệ thống tự gộp hai hồ sơ khi rà trùng toàn bộ, không có người duyệt. Hãy kiểm"
+        " tra ngẫu nhiên: nếu gộp nhầm, tách lại sẽ khôi phục đúng hai hồ sơ như trước."
+    ): (
+        "The merges the registry made on its own during whole-registry deduplication, with no"
+        " person deciding. Sample them: if a merge was wrong, unmerging restores both records"
+        " exactly as they were."
+    ),
+    "Ngày gộp": "Merged on",
+    "Bằng chứng chính": "Strongest evidence",
+    "Đã tách": "Unmerged",
+    "Đang gộp": "Merged",
+    "Chưa có lần gộp tự động nào.": "No automatic merges yet.",
     "So sánh hồ sơ": "Compare records",
     "Xác suất là cùng một người": "Probability they are the same person",
     "Hồ sơ A": "Record A",

@@ -11,7 +11,7 @@ from healthid.domain.birth_date import BirthDate
 from healthid.domain.identifiers import Identifier
 from healthid.domain.issuance import IssuedHealthId
 from healthid.domain.person import Person
-from healthid.domain.review import Merge, ReviewPair
+from healthid.domain.review import AutomaticMerge, Merge, ReviewPair
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,10 @@ class MatchInput:
     sex: str
     birthplace: str | None
     cccd: str | None
+    # Blind indexes of the household and ward the person was recorded with (matching
+    # compares them for equality only), or None.
+    household: str | None = None
+    ward: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,18 @@ class PersonRepository(Protocol):
         matching uses are decrypted; the one person a registration links to is
         loaded whole after.
         """
+
+    def home_indexes(
+        self, household: str | None, ward: str | None
+    ) -> tuple[str | None, str | None]:
+        """The blind indexes a household code and ward code are stored and compared as."""
+
+    def set_home(self, person_id: str, household: str | None, ward: str | None) -> None:
+        """Record a new person's household and ward (as ``home_indexes`` made them)."""
+
+    def estimated_count(self) -> int:
+        """About how many persons are stored, from the database's own statistics (0 if it
+        has none yet): cheap enough for every registration, unlike a count."""
 
     # Set at a time, for the batch deduplication's merges: a statement per batch, not per pair.
 
@@ -162,3 +178,6 @@ class ReviewRepository(Protocol):
     def get_merge(self, merge_id: str) -> Merge | None: ...
 
     def mark_unmerged(self, merge_id: str, by: str, at: datetime) -> None: ...
+
+    def automatic_merges(self, *, limit: int) -> Sequence[AutomaticMerge]:
+        """Merges no person decided, the latest first, each with its review pair."""

@@ -65,6 +65,8 @@ class StoredPerson:
     cccd: str | None
     has_si: bool
     has_health_id: bool
+    household: str | None = None  # blind indexes, as MatchInput holds them
+    ward: str | None = None
 
 
 @dataclass
@@ -72,6 +74,8 @@ class ChunkWrites:
     """Everything one chunk of a sync writes, in one transaction."""
 
     persons: dict[str, Person] = field(default_factory=dict)  # new (identifiers below)
+    # New persons' household and ward blind indexes (``PersonRepository.home_indexes``).
+    homes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     # Existing persons' corrected data; the named columns are left as they are.
     corrected: dict[str, tuple[Demographics, datetime, frozenset[str]]] = field(
         default_factory=dict

@@ -43,6 +43,7 @@ from healthid.services.placement import (
     place,
 )
 from healthid.services.ports import (
+    AdminUnits,
     ChunkWrites,
     SealedWrites,
     SyncBulkRepository,
@@ -67,6 +68,8 @@ class _Chunk:
     stored_sources: set[str]
     ids_by_si: dict[str, tuple[str, HealthIdStatus]]
     owners: dict[Identifier, str]
+    # The store's blind indexes of a household and ward code (PersonRepository.home_indexes).
+    home_indexes: Callable[[str | None, str | None], tuple[str | None, str | None]]
     writes: ChunkWrites = field(default_factory=ChunkWrites)
     touched: set[str] = field(default_factory=set)  # persons this chunk audited
 
@@ -89,6 +92,9 @@ class BatchSync:
         self.index = RunIndex()
         self._started = False
         self.initial_load = False  # the run started on an empty registry
+        # The registry's size as the run knows it: the database's estimate when the run
+        # started, and every person the run added since (read once a run, not a row).
+        self.population = 0
 
     def decide(
         self, rows: list[ExtractRow], inflight: ChunkWrites | None = None
@@ -101,8 +107,10 @@ class BatchSync:
                 if not self._started:  # an initial load needs no key read from the database
                     self.initial_load = uow.bulk.holds_no_persons()
                     self.index.complete = self.initial_load
+                    if not self.initial_load:
+                        self.population = uow.persons.estimated_count()
                     self._started = True
-                chunk = self._read(uow.bulk, rows, inflight)
+                chunk = self._read(uow.bulk, rows, inflight, uow.persons.home_indexes)
                 prepared = [self._prepare(chunk, row) for row in rows]
                 self._preload(chunk, prepared, inflight)
                 outcomes = [self._decide(chunk, p) for p in prepared]
@@ -136,7 +144,11 @@ class BatchSync:
     # Reading ---------------------------------------------------------------
 
     def _read(
-        self, bulk: SyncBulkRepository, rows: list[ExtractRow], inflight: ChunkWrites | None
+        self,
+        bulk: SyncBulkRepository,
+        rows: list[ExtractRow],
+        inflight: ChunkWrites | None,
+        home_indexes: Callable[[str | None, str | None], tuple[str | None, str | None]],
     ) -> _Chunk:
         identifiers = {i for row in rows for i in row_identifiers(row)}
         keys = {r.source_key for r in rows}
@@ -169,6 +181,7 @@ class BatchSync:
             stored_sources=stored_sources,
             ids_by_si=ids_by_si,
             owners=owners,
+            home_indexes=home_indexes,
         )
 
     def _prepare(self, chunk: _Chunk, row: ExtractRow) -> _Prepared:
@@ -177,9 +190,7 @@ class BatchSync:
             return _Prepared(row)  # nothing to match: unchanged, or known by CCCD alone
         # parse_row validated the row as establish_health_id validates its input: the
         # demographics, and the identifiers against each other and against sex and year.
-        return _Prepared(
-            row, health_ids.registration(self._places, row.demographics(), row_identifiers(row))
-        )
+        return _Prepared(row, row_registration(self._places, row, chunk.home_indexes))
 
     def _preload(
         self, chunk: _Chunk, prepared: list[_Prepared], inflight: ChunkWrites | None
@@ -216,7 +227,12 @@ class BatchSync:
         for pid, stored in chunk.bulk.stored_persons(unknown).items():
             cccd = [Identifier(IdentifierSystem.CCCD, stored.cccd)] if stored.cccd else []
             record = matcher.record_of(
-                key=pid, demographics=stored.demographics, identifiers=cccd, places=self._places
+                key=pid,
+                demographics=stored.demographics,
+                identifiers=cccd,
+                places=self._places,
+                household=stored.household,
+                ward=stored.ward,
             )
             self.index.known[pid] = Known(record, stored.has_si, stored.has_health_id)
         if not person_ids <= self.index.known.keys():
@@ -282,13 +298,16 @@ class BatchSync:
         record = matcher.record_of(
             key=person_id, demographics=new, identifiers=cccd, places=self._places
         )
+        # The household and ward stay those first recorded, as the store keeps them.
+        record = replace(record, household=known.record.household, ward=known.record.ward)
         if new.birthplace is None:  # kept as it was
             record = replace(record, birth_province=known.record.birth_province)
         self._index(chunk, person_id, Known(record, known.has_si, known.has_id))
 
     def _establish(self, chunk: _Chunk, p: Registration) -> tuple[str, str]:
         """Where ``place`` lands the row, written into the chunk as registration writes it."""
-        placement = place(p, _ChunkReads(chunk, self.index), self._deps.model)
+        reads = _ChunkReads(chunk, self.index, self.population)
+        placement = place(p, reads, self._deps.model)
         landing, owner = placement.landing, placement.person_id
         if landing == Landing.EXISTING and owner is not None:
             return "linked", owner
@@ -298,13 +317,21 @@ class BatchSync:
             known = self.index.known[owner]
             self._link(chunk, owner, list(p.identifiers))
             chunk.writes.corrected[owner] = (p.demographics, chunk.now, frozenset())
-            record = replace(p.record, key=owner, cccd=known.record.cccd)
+            record = replace(
+                p.record,
+                key=owner,
+                cccd=known.record.cccd,
+                household=known.record.household,  # as stored: a link writes no home
+                ward=known.record.ward,
+            )
             self._issue(chunk, owner, p.si, p.demographics)
             self._index(chunk, owner, Known(record, True, True))
             return "new", owner
         if owner is not None and landing in (Landing.SECOND_SI, Landing.MATCHED):
             return self._link_to(chunk, owner, p), owner
         person = Person(new_id(), p.demographics, chunk.now, chunk.now, list(p.identifiers))
+        if (p.record.household, p.record.ward) != (None, None):
+            chunk.writes.homes[person.id] = (p.record.household, p.record.ward)
         keys = set(p.keys)
         self._add_person(chunk, person, replace(p.record, key=person.id), has_si=True, keys=keys)
         self._issue(chunk, person.id, p.si, p.demographics)
@@ -382,6 +409,7 @@ class BatchSync:
         keys: set[str] | None = None,
     ) -> None:
         chunk.writes.persons[person.id] = person
+        self.population += 1  # counted when decided: a refused chunk overcounts, harmlessly
         for identifier in person.identifiers:
             chunk.owners[identifier] = person.id
             chunk.writes.identifiers.append((person.id, identifier, chunk.now))
@@ -402,9 +430,10 @@ class BatchSync:
 class _ChunkReads:
     """``place``'s reads through what the chunk read in bulk and the run's index."""
 
-    def __init__(self, chunk: _Chunk, index: RunIndex) -> None:
+    def __init__(self, chunk: _Chunk, index: RunIndex, population: int) -> None:
         self._chunk = chunk
         self._index = index
+        self._population = population
 
     def id_holder(self, si: str) -> tuple[str, HealthIdStatus] | None:
         return self._chunk.ids_by_si.get(si)
@@ -419,6 +448,9 @@ class _ChunkReads:
     def candidates(self, registration: Registration) -> list[MatchRecord]:
         return self._index.candidates(set(registration.keys))
 
+    def population(self) -> int | None:
+        return self._population or None
+
 
 def _as_committed(
     found: dict[str, list[str]], rekeyed: dict[str, set[str]]
@@ -432,6 +464,19 @@ def _as_committed(
         key: [p for p in members if p not in rekeyed] + added.get(key, [])
         for key, members in found.items()
     }
+
+
+def row_registration(
+    places: AdminUnits,
+    row: ExtractRow,
+    home_indexes: Callable[[str | None, str | None], tuple[str | None, str | None]],
+) -> Registration:
+    """A row with an SI number as ``place`` reads it, in a chunk or row by row: with the
+    blind indexes of its household and ward, which twins share and a new person keeps."""
+    registration = health_ids.registration(places, row.demographics(), row_identifiers(row))
+    household, ward = home_indexes(row.household, row.ward)
+    record = replace(registration.record, household=household, ward=ward)
+    return replace(registration, record=record)
 
 
 def row_identifiers(row: ExtractRow) -> list[Identifier]:

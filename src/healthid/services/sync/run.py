@@ -29,7 +29,7 @@ from healthid.services.audit import record
 from healthid.services.deps import Deps
 from healthid.services.health_ids import PersonInput
 from healthid.services.ports import UnitOfWork, UnitOfWorkFactory
-from healthid.services.sync.batch import BatchSync, row_identifiers
+from healthid.services.sync.batch import BatchSync, row_registration
 from healthid.services.sync.pipeline import Chunk, ChunkPipeline, RawRows
 from healthid.services.sync.run_heap import long_lived_heap
 from healthid.services.use_case import retry_lost_race, unit_of_work
@@ -104,9 +104,7 @@ def _place_row(
         health_ids.correct(uow, deps, person, data)
         return "updated", state.person_id
     if row.si_number:
-        registration = health_ids.registration(
-            deps.places, row.demographics(), row_identifiers(row)
-        )
+        registration = row_registration(deps.places, row, uow.persons.home_indexes)
         result = health_ids.establish(uow, deps, registration)
         outcome = {Decision.MATCH: "linked", Decision.REVIEW: "queued"}.get(result.decision, "new")
         if result.created and result.decision == Decision.MATCH:

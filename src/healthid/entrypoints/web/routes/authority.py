@@ -1,4 +1,5 @@
-"""The authority: issuance requests, and the duplicate review queue with merge and unmerge."""
+"""The authority: issuance requests, the duplicate review queue with merge and unmerge, and
+the automatic merges to audit."""
 
 from __future__ import annotations
 
@@ -161,6 +162,19 @@ async def decide_review(
     return redirect(f"/reviews/{review_id}")
 
 
+@router.get("/merges")
+def automatic_merges(request: Request, deps: DepsDep, viewer: ViewerDep) -> Response:
+    """The merges no person decided, for sampling and audit, each with its strongest evidence."""
+    require(viewer, Permission.REVIEW_DUPLICATES)
+    merges = review.list_automatic_merges(deps=deps, caller=viewer.caller, limit=200)
+    strongest = {
+        m.merge.id: sorted(m.pair.weights.items(), key=lambda kv: -abs(kv[1][1]))[:3]
+        for m in merges
+        if m.pair is not None
+    }
+    return render(request, "merges.html", viewer=viewer, merges=merges, strongest=strongest)
+
+
 @router.post("/merges/{merge_id}/unmerge")
 async def unmerge(
     request: Request,
@@ -183,5 +197,7 @@ async def unmerge(
         )
     except NotFoundError:
         return render(request, "error.html", 404, viewer=viewer, kind="not_found")
+    if text(form, "next", 10) == "merges":  # from the list of automatic merges: back to it
+        return redirect("/merges")
     back = text(form, "review", 40) or done.review_id
     return redirect(f"/reviews/{back}" if back else "/reviews")
