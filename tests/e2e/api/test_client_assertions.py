@@ -145,9 +145,7 @@ def test_a_valid_assertion_gets_a_token_that_works(api: Api, system: System) -> 
     assert system.token(system.sign(system.claims(aud=TOKEN_URL + "/"))).status_code == 200
 
 
-def test_with_a_public_url_set_only_its_token_url_is_an_audience(
-    api: Api, system: System
-) -> None:
+def test_with_a_public_url_set_only_its_token_url_is_an_audience(api: Api, system: System) -> None:
     """The URL a request came to follows the caller's Host header: in production
     (HEALTHID_PUBLIC_URL set) an assertion made for another server never passes."""
     api.registry.settings.public_url = CONFIGURED_URL.removesuffix("/oauth/token")
