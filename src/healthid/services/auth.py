@@ -226,28 +226,10 @@ def _second_factor(
     """The password grant's second step; a refusal is recorded in ``uow``, then raised."""
     factor = uow.web_sessions.second_factor(principal.name)
     if factor is None or not factor.confirmed:
-        uow.audit.add(
-            refusal(
-                deps.clock,
-                ctx,
-                Action.LOGIN,
-                Outcome.DENIED,
-                actor=principal.name,
-                detail="second factor not enrolled",
-            )
-        )
+        _deny(uow, deps, ctx, principal, "second factor not enrolled")
         raise SecondFactorNotEnrolledError("enrol a second factor on the portal first")
     if not totp:
-        uow.audit.add(
-            refusal(
-                deps.clock,
-                ctx,
-                Action.LOGIN,
-                Outcome.DENIED,
-                actor=principal.name,
-                detail="second factor required",
-            )
-        )
+        _deny(uow, deps, ctx, principal, "second factor required")
         raise SecondFactorRequiredError("second factor required")
     accept_code(
         uow, deps=deps, codes=codes, ctx=ctx, username=principal.name, factor=factor, code=totp
@@ -338,3 +320,10 @@ class _DecoyHashes:
 
 
 _DECOY_HASH = _DecoyHashes()
+
+
+def _deny(uow: UnitOfWork, deps: Deps, ctx: RequestContext, principal: Principal, why: str) -> None:
+    """Record a sign-in refused at the second factor (the caller commits it, then raises)."""
+    uow.audit.add(
+        refusal(deps.clock, ctx, Action.LOGIN, Outcome.DENIED, actor=principal.name, detail=why)
+    )
