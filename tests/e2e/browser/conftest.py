@@ -53,17 +53,18 @@ def start_server(tmp: Path, **env: str) -> Server:
     registry, _ = bootstrap.init_registry(settings)
     with registry:
         seed(registry)
-        # Two records the matcher cannot decide alone: a pair waiting in the review queue.
-        for si, place in (("0123456789", "Hà Nội"), ("0123456780", "Hải Phòng")):
+        # Two records the matcher cannot decide alone at national scale (the second typed
+        # without marks, no CCCD): a pair waiting in the review queue.
+        for si, name in (("0123456789", "Nguyễn Thị Thuỷ"), ("0123456780", "NGUYEN THI THUY")):
             patients.register_person(
                 deps=registry.deps,
                 caller=operator(),
                 data=PersonInput(
                     si_number=si,
-                    full_name="Nguyễn Thị Thuỷ",
+                    full_name=name,
                     birth_date="1990-03-12",
                     sex="female",
-                    birthplace=place,
+                    birthplace="Hà Nội",
                 ),
             )
         # A synthetic BHXH extract through the sync, so the admin sees a run with its counts.

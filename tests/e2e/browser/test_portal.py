@@ -91,7 +91,7 @@ def test_authority_enrols_a_second_factor_then_merges_and_unmerges(
     page.goto(f"{server.url}/reviews")
     screenshot(page, "hang-doi-nghi-trung")
     page.get_by_role("link", name="So sánh").first.click()
-    expect(page.locator("tr.differs", has_text="Nơi sinh")).to_be_visible()
+    expect(page.locator("tr.differs", has_text="Họ và tên")).to_be_visible()
     screenshot(page, "so-sanh-ho-so")
     page.get_by_role("button", name="Gộp hai hồ sơ").click()
     expect(page.get_by_role("button", name="Tách hồ sơ")).to_be_visible()
