@@ -227,13 +227,6 @@ def _grant(uow: UnitOfWork, deps: Deps, caller: Caller, person_id: str, why: str
     return grant
 
 
-def active_grant(*, deps: Deps, caller: Caller, person_id: str) -> datetime | None:
-    """When the caller's break-glass grant on the person ends, if one is running."""
-    with deps.uow() as uow:
-        grant = uow.care.granted(caller.principal.name, person_id, deps.clock.now())
-    return grant.expires_at if grant else None
-
-
 def _identifier(caller: Caller, system: str, value: str) -> Identifier:
     # MRNs are each facility's own: looked up in the caller's facility.
     scope = (caller.principal.facility_code or "") if system == IdentifierSystem.MRN else ""

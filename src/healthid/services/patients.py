@@ -120,8 +120,13 @@ def register_person(*, deps: Deps, caller: Caller, data: PersonInput) -> Registe
             "cccd", "concurrent_registration", "try again", "vui lòng thử lại"
         ) from None
     except _OtherDetailsError as refused:
-        _refuse_registration(deps, caller, refused.person_id)
+        _refuse_registration(deps, caller, refused.person_id, "other_details")
         raise registered_to_someone_else() from None
+    except ConflictError as taken:
+        # One of the identifiers is another person's: a probe like the one above.
+        if taken.rule == "belongs_to_another_person":
+            _refuse_registration(deps, caller, None, "identifier_taken")
+        raise
 
 
 class _OtherDetailsError(Exception):
@@ -142,7 +147,7 @@ def registered_to_someone_else() -> ConflictError:
     )
 
 
-def _refuse_registration(deps: Deps, caller: Caller, person_id: str) -> None:
+def _refuse_registration(deps: Deps, caller: Caller, person_id: str | None, detail: str) -> None:
     """Record the refused attempt and count it as a read, in a unit of work of its own (the
     attempt's own work was rolled back)."""
     with unit_of_work(deps, caller, Permission.REGISTER_PERSON) as uow:
@@ -154,7 +159,7 @@ def _refuse_registration(deps: Deps, caller: Caller, person_id: str) -> None:
             caller=caller,
             person_id=person_id,
             outcome=Outcome.DENIED,
-            detail="other_details",
+            detail=detail,
         )
         uow.commit()
 

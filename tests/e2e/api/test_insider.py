@@ -159,3 +159,21 @@ def test_an_unconscious_patient_is_found_only_by_breaking_the_glass(
         "/api/v1/persons/break-glass-search", json=routine, headers=api.headers(INSIDER)
     )
     assert refused.status_code == 422
+
+
+def test_a_known_cccd_under_a_new_si_number_is_a_recorded_attempt_too(
+    api: Api, register: Callable[..., dict[str, Any]]
+) -> None:
+    """The other 409 of registration (an identifier held by another person) is probing too:
+    recorded and counted like a read, and it says nothing of the holder."""
+    register()
+    attempt = {"si_number": "0123400077", "cccd": AN["cccd"], "full_name": "Trần Văn Bình",
+               "birth_date": "1990", "sex": "male"}  # fmt: skip
+    refused = api.client.post("/api/v1/persons", json=attempt, headers=api.headers(INSIDER))
+    assert refused.status_code == 409
+    assert not _reveals(refused.text)
+    events = api.client.get(
+        "/api/v1/audit", params={"actor": INSIDER}, headers=api.headers("auditor")
+    ).json()
+    denied = [(e["action"], e["outcome"]) for e in events if e["action"].startswith("person")]
+    assert denied == [("person.register", "denied")]
