@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,10 +61,16 @@ class Api:
         with self.registry.uow() as uow:
             factor = uow.web_sessions.second_factor(who)
         assert factor is not None
-        now = int(datetime.now(UTC).timestamp()) // 30
         last = -1 if factor.last_step is None else factor.last_step
-        step = next(s for s in (now - 1, now, now + 1) if s > last)
-        return pyotp.TOTP(self.totp_secrets[who]).at(step * 30)
+        # The server accepts one step either side of its own; a code for the step before
+        # ours would be refused if the server's clock crossed a step boundary after we
+        # read ours, so only this step or the next is used (waiting when both are spent).
+        while True:
+            now = int(datetime.now(UTC).timestamp()) // 30
+            step = next((s for s in (now, now + 1) if s > last), None)
+            if step is not None:
+                return pyotp.TOTP(self.totp_secrets[who]).at(step * 30)
+            time.sleep(1)
 
     def token(self, who: str) -> str:
         if who not in self.tokens:
